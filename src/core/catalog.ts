@@ -1,0 +1,218 @@
+import type * as z from 'zod';
+import { TrackplanConfigError } from './errors';
+import type { RevenueMapping, RuntimeCatalog, RuntimeEventSpec, ValidationIssue, ValidationResult, Validator } from './types';
+
+/** Flattens intersections so editor hovers show one plain object. */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** Names of the destinations a catalog event can be routed to. */
+export type DestinationName = 'posthog' | 'ga4' | 'webhook' | (string & {});
+
+type ObjectSchema = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
+
+export interface EventDefinition<P extends ObjectSchema = ObjectSchema> {
+  /** What happened, in one sentence. Shown in generated docs and JSDoc. */
+  description: string;
+  /** This event's `schema_version`. Bump it on a breaking change. Default 1. */
+  version?: number;
+  /** Which properties carry revenue: sent to PostHog as `$revenue` + `currency`, to GA4 as `value` + `currency`. */
+  revenue?: { amount: keyof z.output<P> & string; currency?: keyof z.output<P> & string };
+  /** Destinations this event goes to. Default: every configured destination. */
+  destinations?: readonly DestinationName[];
+  /** Property names allowed to carry personal data (the PII guard leaves them alone). Default: none. */
+  pii?: { allow?: readonly (keyof z.output<P> & string)[] };
+  /** The properties, as a zod object. Omit for an event without properties. */
+  properties?: P;
+}
+
+/** Declares one event. The identity function that keeps the literal types. */
+export function defineEvent<const P extends ObjectSchema = z.ZodObject<{}>>(definition: EventDefinition<P>): EventDefinition<P> {
+  return definition;
+}
+
+type AnyEvents = Record<string, EventDefinition<any>>;
+
+export interface CatalogDefinition<
+  E extends AnyEvents = AnyEvents,
+  P extends ObjectSchema | undefined = ObjectSchema | undefined,
+  G extends Record<string, ObjectSchema> = Record<string, ObjectSchema>,
+> {
+  /** The catalog's name: a slug (letters, digits, `-`, `_`). */
+  name: string;
+  /** The catalog's own schema version. */
+  version: number;
+  /** Person traits for `identify` (PostHog `$set`). */
+  person?: P;
+  /** Group types and their properties for `groupIdentify`. */
+  groups?: G;
+  events: E;
+}
+
+type PropsInput<D> = D extends EventDefinition<infer P> ? (undefined extends D['properties'] ? Record<string, never> : z.input<P>) : never;
+
+/**
+ * A catalog: the zod-free runtime form plus, at the type level only, what each call accepts.
+ * `Events` maps event names to property types; generated clients build one without zod.
+ */
+export interface Catalog<
+  Events extends Record<string, object> = Record<string, object>,
+  Person extends object = Record<string, unknown>,
+  Groups extends Record<string, object> = Record<string, Record<string, unknown>>,
+> extends RuntimeCatalog {
+  /** Type carrier only; never set at run time. */
+  readonly '~types'?: { events: Events; person: Person; groups: Groups };
+}
+
+/** A catalog defined with zod: it also keeps the schemas, for the CLI (JSON Schema, docs, diff). */
+export interface ZodCatalog<
+  E extends AnyEvents = AnyEvents,
+  P extends ObjectSchema | undefined = ObjectSchema | undefined,
+  G extends Record<string, ObjectSchema> = Record<string, ObjectSchema>,
+> extends Catalog<
+    { [K in keyof E & string]: Simplify<PropsInput<E[K]>> },
+    P extends ObjectSchema ? z.input<P> : Record<string, never>,
+    { [K in keyof G & string]: z.input<G[K]> }
+  > {
+  readonly definition: CatalogDefinition<E, P, G>;
+}
+
+export type EventsOf<C> = C extends Catalog<infer E, any, any> ? E : never;
+export type EventNameOf<C> = keyof EventsOf<C> & string;
+export type PropsOf<C, N extends string> = N extends keyof EventsOf<C> ? EventsOf<C>[N] : never;
+export type PersonOf<C> = C extends Catalog<any, infer P, any> ? P : never;
+export type GroupsOf<C> = C extends Catalog<any, any, infer G> ? G : never;
+export type GroupTypeOf<C> = keyof GroupsOf<C> & string;
+
+const NAME_PATTERN = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)*$/;
+const CATALOG_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** Builds a catalog from zod schemas. Throws at start-up, with what to fix, on a malformed one. */
+export function defineCatalog<
+  const E extends AnyEvents,
+  P extends ObjectSchema | undefined = undefined,
+  G extends Record<string, ObjectSchema> = {},
+>(definition: CatalogDefinition<E, P, G>): ZodCatalog<E, P, G> {
+  if (!definition || typeof definition !== 'object') throw new TrackplanConfigError('defineCatalog() needs an object: { name, version, events }.');
+  const { name, version, events } = definition;
+  if (typeof name !== 'string' || !CATALOG_NAME_PATTERN.test(name))
+    throw new TrackplanConfigError(`defineCatalog(): name must be a slug of letters, digits, "-" or "_" (got ${JSON.stringify(name)}).`);
+  if (!Number.isInteger(version) || version < 1)
+    throw new TrackplanConfigError(`defineCatalog(${name}): version must be a positive integer (got ${JSON.stringify(version)}).`);
+  if (!events || typeof events !== 'object') throw new TrackplanConfigError(`defineCatalog(${name}): events must be an object of defineEvent() entries.`);
+
+  const runtimeEvents: Record<string, RuntimeEventSpec> = {};
+  for (const [eventName, event] of Object.entries(events)) {
+    runtimeEvents[eventName] = toRuntimeEvent(name, eventName, event);
+  }
+  const groups: Record<string, Validator> = {};
+  for (const [groupType, schema] of Object.entries(definition.groups ?? {})) {
+    groups[groupType] = zodValidator(schema, `${name}: group "${groupType}"`);
+  }
+  return {
+    name,
+    version,
+    events: runtimeEvents,
+    person: definition.person ? zodValidator(definition.person, `${name}: person`) : undefined,
+    groups,
+    definition,
+  } as ZodCatalog<E, P, G>;
+}
+
+function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefinition<any>): RuntimeEventSpec {
+  const where = `defineCatalog(${catalogName}): event "${eventName}"`;
+  if (!NAME_PATTERN.test(eventName))
+    throw new TrackplanConfigError(`${where}: names are snake_case or dotted lower case (e.g. "order_paid" or "order.paid").`);
+  if (!event || typeof event !== 'object') throw new TrackplanConfigError(`${where}: use defineEvent({ description, properties }).`);
+  if (typeof event.description !== 'string' || event.description.trim() === '')
+    throw new TrackplanConfigError(`${where}: add a description (one sentence saying what happened).`);
+  const version = event.version ?? 1;
+  if (!Number.isInteger(version) || version < 1) throw new TrackplanConfigError(`${where}: version must be a positive integer.`);
+  const shape = event.properties ? shapeOf(event.properties) : {};
+  if (event.properties && !shape) throw new TrackplanConfigError(`${where}: properties must be a z.object({...}).`);
+  const revenue = event.revenue as RevenueMapping | undefined;
+  if (revenue) {
+    for (const key of [revenue.amount, revenue.currency]) {
+      if (key !== undefined && !(key in (shape ?? {})))
+        throw new TrackplanConfigError(`${where}: revenue names property "${key}", which the properties schema does not declare.`);
+    }
+  }
+  return {
+    name: eventName,
+    description: event.description,
+    version,
+    destinations: event.destinations ? [...event.destinations] : undefined,
+    revenue: revenue ? { ...revenue } : undefined,
+    piiAllow: [...(event.pii?.allow ?? [])],
+    validate: event.properties ? zodValidator(event.properties, where) : emptyValidator,
+  };
+}
+
+/** The declared keys of a zod object (v4 exposes `shape`; pipes and refinements wrap it). */
+export function shapeOf(schema: unknown): Record<string, unknown> | undefined {
+  let current = schema as { shape?: unknown; _zod?: { def?: { in?: unknown; innerType?: unknown; schema?: unknown } } } | undefined;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (current.shape && typeof current.shape === 'object') return current.shape as Record<string, unknown>;
+    const def = current._zod?.def;
+    current = (def?.in ?? def?.innerType ?? def?.schema) as typeof current;
+  }
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const notAnObject = (input: unknown): ValidationResult => ({
+  ok: false,
+  value: {},
+  issues: [{ path: [], code: 'invalid_type', message: `expected an object of properties, received ${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input}` }],
+  unknownKeys: [],
+});
+
+function emptyValidator(input: unknown): ValidationResult {
+  if (input === undefined) return { ok: true, value: {}, issues: [], unknownKeys: [] };
+  if (!isPlainObject(input)) return notAnObject(input);
+  const unknownKeys = Object.keys(input);
+  return { ok: true, value: {}, issues: [], unknownKeys };
+}
+
+/** Wraps a zod object schema as a Validator that never throws. */
+function zodValidator(schema: ObjectSchema, where: string): Validator {
+  const shape = shapeOf(schema);
+  if (!shape || typeof (schema as { safeParse?: unknown }).safeParse !== 'function')
+    throw new TrackplanConfigError(`${where}: expected a z.object({...}) schema.`);
+  const known = new Set(Object.keys(shape));
+  return (input) => {
+    if (input === undefined) input = {};
+    if (!isPlainObject(input)) return notAnObject(input);
+    const unknownKeys: string[] = [];
+    const known_: Record<string, unknown> = {};
+    for (const key of Object.keys(input)) {
+      if (known.has(key)) known_[key] = input[key];
+      else unknownKeys.push(key);
+    }
+    let result: { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string; code: string }[] } };
+    try {
+      result = schema.safeParse(known_);
+    } catch (error) {
+      // A throwing getter or refinement: report it as an issue, never into the host.
+      return { ok: false, value: known_, issues: [{ path: [], code: 'custom', message: `validation threw: ${String(error)}` }], unknownKeys };
+    }
+    if (result.success) return { ok: true, value: result.data as Record<string, unknown>, issues: [], unknownKeys };
+    const issues: ValidationIssue[] = (result.error?.issues ?? []).map((issue) => ({
+      path: issue.path.map((p) => (typeof p === 'number' ? p : String(p))),
+      code: issue.code,
+      message: issue.message,
+    }));
+    return { ok: false, value: known_, issues, unknownKeys };
+  };
+}
+
+/** Builds a typed catalog from an already compiled runtime form (what generated clients do). */
+export function defineCompiledCatalog<
+  Events extends Record<string, object>,
+  Person extends object = Record<string, never>,
+  Groups extends Record<string, object> = {},
+>(runtime: RuntimeCatalog): Catalog<Events, Person, Groups> {
+  return runtime as Catalog<Events, Person, Groups>;
+}

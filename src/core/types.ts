@@ -1,0 +1,195 @@
+/** Shapes shared by the core, the destinations and the runtime entries. No runtime code here. */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One problem with one property, as a validator reports it. */
+export interface ValidationIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  /** The parsed value when ok; otherwise the input with unknown keys removed. */
+  value: Record<string, unknown>;
+  issues: ValidationIssue[];
+  /** Keys the schema does not declare: always removed, never delivered. */
+  unknownKeys: string[];
+}
+
+/** Checks one object against a schema. Must not throw. */
+export type Validator = (input: unknown) => ValidationResult;
+
+export interface RevenueMapping {
+  /** Property holding the amount (a number). */
+  amount: string;
+  /** Property holding the ISO 4217 currency code. */
+  currency?: string;
+}
+
+/** What the runtime needs to know about one event: no zod, so generated clients can build it. */
+export interface RuntimeEventSpec {
+  name: string;
+  description: string;
+  version: number;
+  /** Destination names this event goes to; undefined means every configured destination. */
+  destinations?: readonly string[];
+  revenue?: RevenueMapping;
+  /** Property names allowed to carry personal data. */
+  piiAllow: readonly string[];
+  validate: Validator;
+}
+
+/** The zod-free form of a catalog that the pipeline runs on. */
+export interface RuntimeCatalog {
+  name: string;
+  version: number;
+  events: Readonly<Record<string, RuntimeEventSpec>>;
+  person?: Validator;
+  groups: Readonly<Record<string, Validator>>;
+}
+
+export type ViolationKind =
+  | 'unknown_event'
+  | 'invalid_properties'
+  | 'unknown_properties'
+  | 'invalid_traits'
+  | 'unknown_group_type'
+  | 'invalid_group_properties'
+  | 'invalid_input'
+  | 'pii'
+  | 'truncated'
+  | 'non_json'
+  | 'too_large'
+  | 'destination_rewrite';
+
+/** A report about one message that broke a rule. Passed to `onViolation`. */
+export interface Violation {
+  kind: ViolationKind;
+  /** The event name (or `$identify`, `$create_alias`, `$groupidentify`). */
+  event: string;
+  message: string;
+  /** Dotted property path, when the violation is about one property. */
+  path?: string;
+  /** The destination that rewrote the message, for `destination_rewrite`. */
+  destination?: string;
+  /** What the pipeline did: delivered anyway, dropped, or rewritten. */
+  action: 'delivered' | 'dropped' | 'redacted' | 'rewritten' | 'removed';
+}
+
+export interface EntityRef {
+  type: string;
+  id: string;
+}
+
+/** The event envelope every destination receives; one `uuid` for all of them. */
+export interface Envelope {
+  uuid: string;
+  event: string;
+  /** ISO 8601, when it happened. */
+  timestamp: string;
+  distinct_id: string | null;
+  groups: Record<string, string>;
+  properties: Record<string, JsonValue>;
+  schema_version: number;
+  catalog: { name: string; version: number };
+  source: string | null;
+  correlation_id: string | null;
+  entity: EntityRef | null;
+  library: { name: string; version: string };
+  /** Revenue extracted through the event's revenue mapping. */
+  revenue: { amount: number; currency: string | null } | null;
+}
+
+interface MessageBase {
+  uuid: string;
+  timestamp: string;
+  source: string | null;
+  library: { name: string; version: string };
+}
+
+export interface TrackMessage extends MessageBase {
+  type: 'track';
+  envelope: Envelope;
+}
+
+export interface IdentifyMessage extends MessageBase {
+  type: 'identify';
+  distinctId: string;
+  set: Record<string, JsonValue>;
+  setOnce: Record<string, JsonValue>;
+}
+
+export interface AliasMessage extends MessageBase {
+  type: 'alias';
+  distinctId: string;
+  alias: string;
+}
+
+export interface GroupIdentifyMessage extends MessageBase {
+  type: 'groupIdentify';
+  groupType: string;
+  groupKey: string;
+  properties: Record<string, JsonValue>;
+  distinctId: string | null;
+}
+
+export type Message = TrackMessage | IdentifyMessage | AliasMessage | GroupIdentifyMessage;
+export type MessageType = Message['type'];
+
+/** How a destination tells the pipeline what became of what it was given. */
+export interface DeliveryReporter {
+  delivered(count: number): void;
+  /** Counted per reason; `error` also goes to `onError`. */
+  dropped(reason: string, count: number, error?: unknown): void;
+  /** A failure that did not (yet) lose anything: a retried request, say. Goes to `onError`. */
+  error(error: unknown): void;
+  debug(message: string): void;
+  /** A change a destination had to make (GA4 renames): goes to `onViolation`. */
+  violation(violation: Violation): void;
+}
+
+/** What became of one message at one destination. */
+export type DeliveryOutcome = { delivered: true } | { delivered: false; reason: string; error?: unknown };
+
+/**
+ * One destination: PostHog, GA4, a webhook, memory. Created by a factory that is handed a reporter.
+ * `send` never throws and returns a promise that resolves (never rejects) once the message is
+ * delivered or dropped, with the outcome; the destination has then also called
+ * `reporter.delivered(1)` or `reporter.dropped(reason, 1, error)` exactly once for it.
+ * `pending()` counts what was sent to it and is not yet settled.
+ */
+export interface Destination {
+  readonly name: string;
+  /** Message types this destination takes; others are not routed to it. Default: all. */
+  readonly accepts?: readonly MessageType[];
+  send(message: Message): Promise<DeliveryOutcome>;
+  pending(): number;
+  flush(): Promise<void>;
+  shutdown(timeoutMs: number): Promise<void>;
+  /** Browser destinations follow consent; optional. */
+  setConsent?(state: ConsentState): void;
+  /** Browser destinations reset identity; optional. */
+  reset?(): void;
+}
+
+export type DestinationFactory = (reporter: DeliveryReporter) => Destination;
+
+export type ConsentState = 'granted' | 'denied' | 'pending';
+
+export interface DestinationStats {
+  routed: number;
+  delivered: number;
+  dropped: Record<string, number>;
+  pending: number;
+}
+
+export interface TrackerStats {
+  tracked: number;
+  dropped: Record<string, number>;
+  violations: number;
+  redactions: number;
+  destinations: Record<string, DestinationStats>;
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: {
+      'node/index': 'src/node/index.ts',
+      'testing/index': 'src/testing/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    splitting: true,
+    external: ['zod', 'posthog-node', 'posthog-js'],
+  },
+  {
+    entry: { 'browser/index': 'src/browser/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    platform: 'browser',
+    target: 'es2020',
+    sourcemap: true,
+    splitting: true,
+    external: ['zod', 'posthog-js'],
+  },
+]);
