@@ -12,16 +12,7 @@ export default defineConfig([
     target: 'node20',
     sourcemap: true,
     splitting: true,
-    external: ['zod', 'posthog-node', 'posthog-js'],
-  },
-  {
-    entry: { 'browser/index': 'src/browser/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    platform: 'browser',
-    target: 'es2020',
-    sourcemap: true,
-    splitting: true,
-    external: ['zod', 'posthog-js'],
+    shims: true,
+    external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite'],
   },
 ]);

@@ -25,8 +25,15 @@ export interface EventDefinition<P extends ObjectSchema = ObjectSchema> {
   properties?: P;
 }
 
+/** An event as `defineEvent` returns it: whether it has properties is kept in the type. */
+export type DefinedEvent<P extends ObjectSchema | undefined> = P extends ObjectSchema
+  ? EventDefinition<P> & { properties: P }
+  : EventDefinition<ObjectSchema> & { properties?: undefined };
+
 /** Declares one event. The identity function that keeps the literal types. */
-export function defineEvent<const P extends ObjectSchema = z.ZodObject<{}>>(definition: EventDefinition<P>): EventDefinition<P> {
+export function defineEvent<const P extends ObjectSchema>(definition: EventDefinition<P> & { properties: P }): DefinedEvent<P>;
+export function defineEvent(definition: Omit<EventDefinition<ObjectSchema>, 'properties' | 'revenue' | 'pii'> & { properties?: undefined }): DefinedEvent<undefined>;
+export function defineEvent(definition: EventDefinition<any>): EventDefinition<any> {
   return definition;
 }
 
@@ -48,7 +55,7 @@ export interface CatalogDefinition<
   events: E;
 }
 
-type PropsInput<D> = D extends EventDefinition<infer P> ? (undefined extends D['properties'] ? Record<string, never> : z.input<P>) : never;
+type PropsInput<D> = D extends { properties: infer P extends ObjectSchema } ? z.input<P> : Record<string, never>;
 
 /**
  * A catalog: the zod-free runtime form plus, at the type level only, what each call accepts.
@@ -172,7 +179,12 @@ const notAnObject = (input: unknown): ValidationResult => ({
 function emptyValidator(input: unknown): ValidationResult {
   if (input === undefined) return { ok: true, value: {}, issues: [], unknownKeys: [] };
   if (!isPlainObject(input)) return notAnObject(input);
-  const unknownKeys = Object.keys(input);
+  let unknownKeys: string[];
+  try {
+    unknownKeys = Object.keys(input);
+  } catch {
+    unknownKeys = [];
+  }
   return { ok: true, value: {}, issues: [], unknownKeys };
 }
 
@@ -187,9 +199,14 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
     if (!isPlainObject(input)) return notAnObject(input);
     const unknownKeys: string[] = [];
     const known_: Record<string, unknown> = {};
-    for (const key of Object.keys(input)) {
-      if (known.has(key)) known_[key] = input[key];
-      else unknownKeys.push(key);
+    try {
+      for (const key of Object.keys(input)) {
+        if (known.has(key)) known_[key] = input[key];
+        else unknownKeys.push(key);
+      }
+    } catch (error) {
+      // A throwing getter or Proxy trap: report it, never throw into the host.
+      return { ok: false, value: known_, issues: [{ path: [], code: 'custom', message: `the properties could not be read: ${String(error)}` }], unknownKeys };
     }
     let result: { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string; code: string }[] } };
     try {

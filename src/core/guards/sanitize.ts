@@ -1,0 +1,179 @@
+import type { JsonValue } from '../types';
+
+export interface SizeLimits {
+  maxStringLength: number;
+  maxProperties: number;
+  maxDepth: number;
+  maxArrayLength: number;
+}
+
+export const DEFAULT_SIZE_LIMITS: SizeLimits = { maxStringLength: 255, maxProperties: 200, maxDepth: 5, maxArrayLength: 100 };
+
+/** One change a guard made, with the dotted path of the value (`items.2.name`). */
+export interface GuardFinding {
+  path: string;
+  kind: 'truncated' | 'non_json' | 'pii';
+  detail: string;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Returns a JSON-safe copy of `input` within the size limits, or `input` itself when it already
+ * is one (the common case allocates nothing). Never throws: what cannot be read is removed.
+ */
+export function sanitize(input: Record<string, unknown>, limits: SizeLimits): { value: Record<string, JsonValue>; findings: GuardFinding[] } {
+  const findings: GuardFinding[] = [];
+  const seen = new Set<object>();
+  const value = sanitizeObject(input, '', 1, limits, findings, seen);
+  return { value: value ?? {}, findings };
+}
+
+const join = (base: string, key: string | number) => (base === '' ? String(key) : `${base}.${key}`);
+
+function sanitizeObject(
+  input: object,
+  path: string,
+  depth: number,
+  limits: SizeLimits,
+  findings: GuardFinding[],
+  seen: Set<object>,
+): Record<string, JsonValue> | undefined {
+  let keys: string[];
+  try {
+    keys = Object.keys(input);
+  } catch (error) {
+    findings.push({ path, kind: 'non_json', detail: `the object could not be read (${String(error)}); it was removed` });
+    return undefined;
+  }
+  seen.add(input);
+  let out: Record<string, JsonValue> | undefined;
+  const copyUpTo = (count: number) => {
+    out = {};
+    for (let j = 0; j < count; j++) {
+      const k = keys[j];
+      if (!FORBIDDEN_KEYS.has(k)) out[k] = (input as Record<string, JsonValue>)[k];
+    }
+  };
+  const limit = Math.min(keys.length, limits.maxProperties);
+  if (keys.length > limits.maxProperties) {
+    findings.push({ path, kind: 'truncated', detail: `${keys.length} properties; only the first ${limits.maxProperties} were kept` });
+    copyUpTo(0);
+  }
+  for (let i = 0; i < limit; i++) {
+    const key = keys[i];
+    const childPath = join(path, key);
+    if (FORBIDDEN_KEYS.has(key)) {
+      findings.push({ path: childPath, kind: 'non_json', detail: `the key "${key}" is not allowed; it was removed` });
+      if (!out) copyUpTo(i);
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = (input as Record<string, unknown>)[key];
+    } catch (error) {
+      findings.push({ path: childPath, kind: 'non_json', detail: `reading it threw (${String(error)}); it was removed` });
+      if (!out) copyUpTo(i);
+      continue;
+    }
+    const clean = sanitizeValue(raw, childPath, depth, limits, findings, seen);
+    if (clean === raw && out === undefined) continue;
+    if (!out) copyUpTo(i);
+    if (clean !== undefined) out![key] = clean as JsonValue;
+  }
+  seen.delete(input);
+  return out ?? (input as Record<string, JsonValue>);
+}
+
+/** Returns the JSON-safe value, the same reference when untouched, or undefined to remove it. */
+function sanitizeValue(value: unknown, path: string, depth: number, limits: SizeLimits, findings: GuardFinding[], seen: Set<object>): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (value.length <= limits.maxStringLength) return value;
+      findings.push({ path, kind: 'truncated', detail: `a string of ${value.length} characters was cut to ${limits.maxStringLength}` });
+      return cutString(value, limits.maxStringLength);
+    case 'number':
+      if (Number.isFinite(value)) return value;
+      findings.push({ path, kind: 'non_json', detail: `${value} is not JSON; it became null` });
+      return null;
+    case 'boolean':
+      return value;
+    case 'bigint':
+      findings.push({ path, kind: 'non_json', detail: 'a BigInt became a string' });
+      return value.toString();
+    case 'undefined':
+      return undefined;
+    case 'function':
+    case 'symbol':
+      findings.push({ path, kind: 'non_json', detail: `a ${typeof value} is not JSON; it was removed` });
+      return undefined;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (seen.has(object)) {
+    findings.push({ path, kind: 'non_json', detail: 'a circular reference was replaced' });
+    return '[circular]';
+  }
+  if (object instanceof Date) {
+    const time = object.getTime();
+    return Number.isNaN(time) ? null : object.toISOString();
+  }
+  if (depth >= limits.maxDepth) {
+    findings.push({ path, kind: 'truncated', detail: `nested deeper than ${limits.maxDepth} levels; it was removed` });
+    return undefined;
+  }
+  if (Array.isArray(object)) return sanitizeArray(object, path, depth + 1, limits, findings, seen);
+  if (object instanceof Map) return sanitizeValue(Object.fromEntries(safeEntries(object)), path, depth, limits, findings, seen);
+  if (object instanceof Set) return sanitizeArray([...object], path, depth + 1, limits, findings, seen);
+  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
+    findings.push({ path, kind: 'non_json', detail: 'binary data is not sent; it was removed' });
+    return undefined;
+  }
+  const toJSON = (object as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    try {
+      return sanitizeValue(toJSON.call(object), path, depth, limits, findings, seen);
+    } catch (error) {
+      findings.push({ path, kind: 'non_json', detail: `toJSON() threw (${String(error)}); it was removed` });
+      return undefined;
+    }
+  }
+  return sanitizeObject(object, path, depth + 1, limits, findings, seen);
+}
+
+function sanitizeArray(input: unknown[], path: string, depth: number, limits: SizeLimits, findings: GuardFinding[], seen: Set<object>): JsonValue[] {
+  seen.add(input);
+  let out: JsonValue[] | undefined;
+  const length = Math.min(input.length, limits.maxArrayLength);
+  if (input.length > limits.maxArrayLength) {
+    findings.push({ path, kind: 'truncated', detail: `an array of ${input.length} items was cut to ${limits.maxArrayLength}` });
+    out = [];
+  }
+  for (let i = 0; i < length; i++) {
+    let raw: unknown;
+    try {
+      raw = input[i];
+    } catch {
+      raw = undefined;
+    }
+    let clean = sanitizeValue(raw, join(path, i), depth, limits, findings, seen);
+    if (clean === raw && out === undefined) continue;
+    if (!out) out = input.slice(0, i) as JsonValue[];
+    if (clean === undefined) clean = null; // JSON.stringify turns holes into null too
+    out.push(clean as JsonValue);
+  }
+  seen.delete(input);
+  return out ?? (input as JsonValue[]);
+}
+
+function safeEntries(map: Map<unknown, unknown>): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const [key, value] of map) entries.push([String(key), value]);
+  return entries;
+}
+
+/** Cuts without splitting a surrogate pair. */
+function cutString(value: string, max: number): string {
+  const code = value.charCodeAt(max - 1);
+  return value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}

@@ -1,0 +1,289 @@
+import { CatalogViolationError } from './errors';
+import { applyGuards, type GuardFinding, type GuardOptions } from './guards';
+import type {
+  AliasMessage,
+  Envelope,
+  EntityRef,
+  GroupIdentifyMessage,
+  IdentifyMessage,
+  JsonValue,
+  Message,
+  RuntimeCatalog,
+  RuntimeEventSpec,
+  TrackMessage,
+  ValidationResult,
+  Validator,
+  Violation,
+} from './types';
+
+export type ValidationMode = 'report' | 'drop' | 'throw';
+
+/** Per-call options of `track()`. */
+export interface TrackCallOptions {
+  /** Who did it. Default: the request context's (Node) or the browser's distinct id. */
+  distinctId?: string;
+  /** Group keys by group type, e.g. `{ organization: 'org_456' }`. */
+  groups?: Record<string, string>;
+  /** When it happened. Default: now. */
+  timestamp?: Date | string | number;
+  /** Reuse an id (an outbox row, a retried job) so receivers dedupe. Default: a new UUID. */
+  uuid?: string;
+  correlationId?: string;
+  entity?: EntityRef;
+}
+
+/** Everything the pure pipeline steps need, handed in by the runtime entry. */
+export interface PipelineContext {
+  catalog: RuntimeCatalog;
+  validation: ValidationMode;
+  guards: GuardOptions;
+  source: string | null;
+  randomUUID(): string;
+  now(): Date;
+  library: { name: string; version: string };
+}
+
+export type DropReason = 'invalid' | 'unknown_event' | 'invalid_input' | 'pii' | 'too_large';
+
+export type Prepared<M extends Message> =
+  | { ok: true; message: M; violations: Violation[]; redactions: number }
+  | { ok: false; reason: DropReason; violations: Violation[]; redactions: number; error: CatalogViolationError };
+
+/** Builds, validates and guards a `track` call. Pure, never throws. */
+export function prepareTrack(ctx: PipelineContext, name: string, props: unknown, options: TrackCallOptions = {}): Prepared<TrackMessage> {
+  const eventName = typeof name === 'string' ? name : String(name);
+  const spec: RuntimeEventSpec | undefined = typeof name === 'string' && Object.hasOwn(ctx.catalog.events, name) ? ctx.catalog.events[name] : undefined;
+  if (!spec) {
+    const violation: Violation = {
+      kind: 'unknown_event',
+      event: eventName,
+      message: `"${eventName}" is not an event of catalog "${ctx.catalog.name}"; it was not delivered`,
+      action: 'dropped',
+    };
+    return refuse('unknown_event', [violation], 0);
+  }
+  const opts = safeOptions(options);
+  const violations: Violation[] = [];
+  const checked = checkAgainst(spec.validate, props, eventName, 'invalid_properties', violations);
+  if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
+
+  const allow = spec.piiAllow.length ? mergeAllow(ctx.guards.allow, spec.piiAllow) : ctx.guards.allow;
+  const guarded = guard(ctx, checked.value, eventName, violations, allow);
+  if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
+
+  const properties = guarded.value;
+  const uuid = opts.uuid ?? ctx.randomUUID();
+  const timestamp = toIsoTimestamp(opts.timestamp, ctx.now);
+  const envelope: Envelope = {
+    uuid,
+    event: eventName,
+    timestamp,
+    distinct_id: opts.distinctId ?? null,
+    groups: opts.groups ?? {},
+    properties,
+    schema_version: spec.version,
+    catalog: { name: ctx.catalog.name, version: ctx.catalog.version },
+    source: ctx.source,
+    correlation_id: opts.correlationId ?? null,
+    entity: opts.entity ?? null,
+    library: ctx.library,
+    revenue: spec.revenue ? revenueOf(properties, spec.revenue.amount, spec.revenue.currency) : null,
+  };
+  const message: TrackMessage = { type: 'track', uuid, timestamp, source: ctx.source, library: ctx.library, envelope };
+  return { ok: true, message, violations, redactions: guarded.redactions };
+}
+
+/** Builds, validates and guards an `identify` call: traits typed by the catalog's person schema. */
+export function prepareIdentify(ctx: PipelineContext, distinctId: unknown, traits: unknown, setOnce?: unknown): Prepared<IdentifyMessage> {
+  const violations: Violation[] = [];
+  const id = requireId(distinctId, '$identify', 'distinctId', violations);
+  if (id === null) return refuse('invalid_input', violations, 0);
+  const validator = ctx.catalog.person ?? acceptNothing;
+  const set = checkAgainst(validator, traits, '$identify', 'invalid_traits', violations);
+  const once = setOnce === undefined ? undefined : checkAgainst(validator, setOnce, '$identify', 'invalid_traits', violations);
+  if ((!set.ok || (once && !once.ok)) && ctx.validation !== 'report') return refuse('invalid', violations, 0);
+  const guardedSet = guard(ctx, set.value, '$identify', violations, ctx.guards.allow);
+  if (!guardedSet.ok) return refuse(guardedSet.reason, violations, guardedSet.redactions);
+  const guardedOnce = once ? guard(ctx, once.value, '$identify', violations, ctx.guards.allow) : { ok: true as const, value: {}, redactions: 0 };
+  if (!guardedOnce.ok) return refuse(guardedOnce.reason, violations, guardedSet.redactions + guardedOnce.redactions);
+  const base = messageBase(ctx);
+  return {
+    ok: true,
+    message: { type: 'identify', ...base, distinctId: id, set: guardedSet.value, setOnce: guardedOnce.value },
+    violations,
+    redactions: guardedSet.redactions + guardedOnce.redactions,
+  };
+}
+
+/** Links `alias` (a previous anonymous id) to `distinctId`. */
+export function prepareAlias(ctx: PipelineContext, distinctId: unknown, alias: unknown): Prepared<AliasMessage> {
+  const violations: Violation[] = [];
+  const id = requireId(distinctId, '$create_alias', 'distinctId', violations);
+  const other = requireId(alias, '$create_alias', 'alias', violations);
+  if (id === null || other === null) return refuse('invalid_input', violations, 0);
+  return { ok: true, message: { type: 'alias', ...messageBase(ctx), distinctId: id, alias: other }, violations, redactions: 0 };
+}
+
+/** Sets a group's properties, typed by the catalog's group schema. */
+export function prepareGroupIdentify(
+  ctx: PipelineContext,
+  groupType: unknown,
+  groupKey: unknown,
+  props: unknown,
+  distinctId?: string,
+): Prepared<GroupIdentifyMessage> {
+  const violations: Violation[] = [];
+  const type = requireId(groupType, '$groupidentify', 'groupType', violations);
+  const key = requireId(groupKey, '$groupidentify', 'groupKey', violations);
+  if (type === null || key === null) return refuse('invalid_input', violations, 0);
+  const validator = Object.hasOwn(ctx.catalog.groups, type) ? ctx.catalog.groups[type] : undefined;
+  if (!validator) {
+    violations.push({
+      kind: 'unknown_group_type',
+      event: '$groupidentify',
+      message: `group type "${type}" is not declared in catalog "${ctx.catalog.name}" (declare it under groups)`,
+      action: 'dropped',
+    });
+    return refuse('invalid', violations, 0);
+  }
+  const checked = checkAgainst(validator, props, '$groupidentify', 'invalid_group_properties', violations);
+  if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
+  const guarded = guard(ctx, checked.value, '$groupidentify', violations, ctx.guards.allow);
+  if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
+  return {
+    ok: true,
+    message: { type: 'groupIdentify', ...messageBase(ctx), groupType: type, groupKey: key, properties: guarded.value, distinctId: distinctId ?? null },
+    violations,
+    redactions: guarded.redactions,
+  };
+}
+
+function messageBase(ctx: PipelineContext) {
+  return { uuid: ctx.randomUUID(), timestamp: ctx.now().toISOString(), source: ctx.source, library: ctx.library };
+}
+
+function refuse<M extends Message>(reason: DropReason, violations: Violation[], redactions: number): Prepared<M> {
+  for (const violation of violations) if (violation.action === 'delivered') violation.action = 'dropped';
+  const summary = violations.map((v) => (v.path ? `${v.path}: ${v.message}` : v.message)).join('; ');
+  const event = violations[0]?.event ?? 'message';
+  return { ok: false, reason, violations, redactions, error: new CatalogViolationError(`[${event}] ${summary || reason}`, violations) };
+}
+
+const acceptNothing: Validator = (input) => ({ ok: true, value: {}, issues: [], unknownKeys: isRecord(input) ? Object.keys(input) : [] });
+
+/** Runs a validator and turns its issues and unknown keys into violations. */
+function checkAgainst(
+  validate: Validator,
+  input: unknown,
+  event: string,
+  kind: 'invalid_properties' | 'invalid_traits' | 'invalid_group_properties',
+  violations: Violation[],
+): ValidationResult {
+  let result: ValidationResult;
+  try {
+    result = validate(input);
+  } catch (error) {
+    result = { ok: false, value: {}, issues: [{ path: [], code: 'custom', message: `validation threw: ${describeError(error)}` }], unknownKeys: [] };
+  }
+  for (const issue of result.issues) {
+    violations.push({ kind, event, message: issue.message, path: issue.path.length ? issue.path.join('.') : undefined, action: 'delivered' });
+  }
+  for (const key of result.unknownKeys) {
+    violations.push({ kind: 'unknown_properties', event, message: `"${key}" is not declared for this event; it was removed`, path: key, action: 'removed' });
+  }
+  return result;
+}
+
+type Guarded = { ok: true; value: Record<string, JsonValue>; redactions: number } | { ok: false; reason: 'pii' | 'too_large'; redactions: number };
+
+function guard(ctx: PipelineContext, value: Record<string, unknown>, event: string, violations: Violation[], allow: ReadonlySet<string>): Guarded {
+  const options = allow === ctx.guards.allow ? ctx.guards : { ...ctx.guards, allow };
+  const result = applyGuards(value, options);
+  let redactions = 0;
+  for (const finding of result.findings) {
+    if (finding.kind === 'pii') redactions++;
+    violations.push(findingToViolation(finding, event, result.ok ? undefined : result.reason));
+  }
+  if (!result.ok) {
+    if (result.reason === 'too_large')
+      violations.push({ kind: 'too_large', event, message: `the event is larger than ${ctx.guards.maxEventBytes} bytes serialized; it was dropped`, action: 'dropped' });
+    return { ok: false, reason: result.reason, redactions };
+  }
+  return { ok: true, value: result.value, redactions };
+}
+
+function findingToViolation(finding: GuardFinding, event: string, dropReason?: string): Violation {
+  const kind = finding.kind === 'pii' ? 'pii' : finding.kind === 'truncated' ? 'truncated' : 'non_json';
+  const action = dropReason ? 'dropped' : finding.kind === 'pii' ? 'redacted' : 'rewritten';
+  const message = finding.kind === 'pii' ? `personal data (${finding.detail}) was ${dropReason ? 'found' : 'redacted'}` : finding.detail;
+  return { kind, event, message, path: finding.path || undefined, action };
+}
+
+function mergeAllow(base: ReadonlySet<string>, extra: readonly string[]): ReadonlySet<string> {
+  const merged = new Set(base);
+  for (const key of extra) merged.add(key);
+  return merged;
+}
+
+function requireId(value: unknown, event: string, field: string, violations: Violation[]): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= 200) return value;
+  violations.push({ kind: 'invalid_input', event, message: `${field} must be a non-empty string of at most 200 characters`, path: field, action: 'dropped' });
+  return null;
+}
+
+function revenueOf(properties: Record<string, JsonValue>, amountKey: string, currencyKey?: string): Envelope['revenue'] {
+  const amount = properties[amountKey];
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) return null;
+  const currency = currencyKey ? properties[currencyKey] : undefined;
+  return { amount, currency: typeof currency === 'string' ? currency.toUpperCase() : null };
+}
+
+function toIsoTimestamp(value: TrackCallOptions['timestamp'], now: () => Date): string {
+  if (value === undefined) return now().toISOString();
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? now().toISOString() : date.toISOString();
+}
+
+/** Reads the caller's options defensively: a hostile object must not make track() throw. */
+function safeOptions(options: unknown): TrackCallOptions {
+  if (!isRecord(options)) return {};
+  try {
+    const groups = isRecord(options.groups) ? stringRecord(options.groups) : undefined;
+    const entity = isRecord(options.entity) && options.entity.type != null && options.entity.id != null
+      ? { type: String(options.entity.type), id: String(options.entity.id) }
+      : undefined;
+    return {
+      distinctId: optionalString(options.distinctId),
+      groups,
+      timestamp: options.timestamp as TrackCallOptions['timestamp'],
+      uuid: optionalString(options.uuid),
+      correlationId: optionalString(options.correlationId),
+      entity,
+    };
+  } catch {
+    return {};
+  }
+}
+
+function stringRecord(value: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number') out[key] = String(v);
+  return out;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

@@ -1,0 +1,123 @@
+import { describeError } from './pipeline';
+import type { DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, DestinationStats, Message, Violation } from './types';
+
+export interface RouterHooks {
+  onError(error: unknown): void;
+  onViolation(violation: Violation): void;
+  debug(message: string): void;
+}
+
+interface Slot {
+  destination: Destination;
+  routed: number;
+  delivered: number;
+  dropped: Record<string, number>;
+}
+
+/**
+ * Hands each message to the destinations that take it and keeps the per-destination books:
+ * `routed == delivered + dropped + pending` at every moment. Every destination call goes through
+ * here, so a faulty destination is counted and reported, never thrown into the caller.
+ */
+export class Router {
+  private readonly slots: Slot[] = [];
+
+  constructor(factories: readonly DestinationFactory[], private readonly hooks: RouterHooks) {
+    for (const factory of factories) this.add(factory);
+  }
+
+  get names(): string[] {
+    return this.slots.map((slot) => slot.destination.name);
+  }
+
+  get destinations(): Destination[] {
+    return this.slots.map((slot) => slot.destination);
+  }
+
+  private add(factory: DestinationFactory): void {
+    const slot = { routed: 0, delivered: 0, dropped: {} } as Slot;
+    const hooks = this.hooks;
+    const reporter: DeliveryReporter = {
+      delivered: (count) => {
+        slot.delivered += count;
+      },
+      dropped: (reason, count, error) => {
+        slot.dropped[reason] = (slot.dropped[reason] ?? 0) + count;
+        hooks.debug(`[${slot.destination?.name}] dropped ${count} (${reason})${error ? `: ${describeError(error)}` : ''}`);
+        if (error !== undefined) hooks.onError(error);
+      },
+      error: (error) => hooks.onError(error),
+      debug: (message) => hooks.debug(`[${slot.destination?.name}] ${message}`),
+      violation: (violation) => hooks.onViolation(violation),
+    };
+    slot.destination = factory(reporter);
+    if (this.slots.some((other) => other.destination.name === slot.destination.name))
+      throw new Error(`[trackplan] two destinations are named "${slot.destination.name}"; names must be unique`);
+    this.slots.push(slot);
+  }
+
+  /** The destinations a message goes to: those that accept its type, narrowed by the event's list. */
+  select(message: Message, only?: readonly string[]): Destination[] {
+    const chosen: Destination[] = [];
+    for (const { destination } of this.slots) {
+      if (destination.accepts && !destination.accepts.includes(message.type)) continue;
+      if (only && !only.includes(destination.name)) continue;
+      chosen.push(destination);
+    }
+    return chosen;
+  }
+
+  /** Sends to the chosen destinations; the promise settles when every one has an outcome. */
+  route(message: Message, targets: readonly Destination[]): Promise<DeliveryOutcome[]> {
+    const outcomes: Promise<DeliveryOutcome>[] = [];
+    for (const destination of targets) {
+      const slot = this.slots.find((s) => s.destination === destination)!;
+      slot.routed++;
+      outcomes.push(this.sendGuarded(slot, message));
+    }
+    return Promise.all(outcomes);
+  }
+
+  private sendGuarded(slot: Slot, message: Message): Promise<DeliveryOutcome> {
+    const fail = (error: unknown): DeliveryOutcome => {
+      slot.dropped.destination_error = (slot.dropped.destination_error ?? 0) + 1;
+      this.hooks.onError(error);
+      return { delivered: false, reason: 'destination_error', error };
+    };
+    try {
+      return Promise.resolve(slot.destination.send(message)).catch(fail);
+    } catch (error) {
+      return Promise.resolve(fail(error));
+    }
+  }
+
+  stats(): Record<string, DestinationStats> {
+    const out: Record<string, DestinationStats> = {};
+    for (const slot of this.slots) {
+      let pending = 0;
+      try {
+        pending = slot.destination.pending();
+      } catch (error) {
+        this.hooks.onError(error);
+      }
+      out[slot.destination.name] = { routed: slot.routed, delivered: slot.delivered, dropped: { ...slot.dropped }, pending };
+    }
+    return out;
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.guarded(() => slot.destination.flush())));
+  }
+
+  async shutdown(timeoutMs: number): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.guarded(() => slot.destination.shutdown(timeoutMs))));
+  }
+
+  private async guarded(call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      this.hooks.onError(error);
+    }
+  }
+}

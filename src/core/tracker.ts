@@ -1,0 +1,223 @@
+import type { GuardOptions } from './guards';
+import { DEFAULT_SIZE_LIMITS } from './guards';
+import { CatalogViolationError, TrackplanConfigError, isTrackplanError } from './errors';
+import {
+  describeError,
+  prepareAlias,
+  prepareGroupIdentify,
+  prepareIdentify,
+  prepareTrack,
+  type PipelineContext,
+  type Prepared,
+  type TrackCallOptions,
+  type ValidationMode,
+} from './pipeline';
+import { Router } from './router';
+import type { DeliveryOutcome, DestinationFactory, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
+
+/** Options shared by the Node and browser trackers. */
+export interface SharedTrackerOptions {
+  /**
+   * What to do with an event that breaks its schema. Default `'report'`.
+   * - `'report'`: deliver it (unknown properties removed) and call `onViolation`.
+   * - `'drop'`: do not deliver it; count it as dropped (`invalid`).
+   * - `'throw'`: throw a `CatalogViolationError` (tests and development).
+   * @example validation: process.env.NODE_ENV === 'test' ? 'throw' : 'report'
+   */
+  validation?: ValidationMode;
+  /** PII and size guards. Default `{ pii: 'redact', maxStringLength: 255 }`. */
+  guards?: {
+    /** `'redact'` (default) replaces personal data, `'drop-event'` drops the whole message, `'off'` skips the scan. */
+    pii?: 'redact' | 'drop-event' | 'off';
+    /** Strings longer than this are cut. Default 255. */
+    maxStringLength?: number;
+    /** Property names allowed to carry personal data in every event (events add their own `pii.allow`). */
+    allow?: string[];
+    /** Largest serialized event, in bytes; larger ones are dropped as `too_large`. Default 32768. */
+    maxEventBytes?: number;
+  };
+  /** Called for every rule a message broke, whatever was done about it. Never throws into track(). */
+  onViolation?: (violation: Violation) => void;
+  /** Called for every delivery failure and dropped message. */
+  onError?: (error: unknown) => void;
+  /** `true` logs what happens to each message through `console.debug`; or pass your own logger. Default `false`. */
+  debug?: boolean | ((message: string) => void);
+  /** Validate and count, but send nothing. Default `false`. */
+  disabled?: boolean;
+  /** Names this service in every envelope (`source`). Default `null`. */
+  source?: string;
+  /**
+   * Handed the delivery promise of every message (Vercel's and Cloudflare's `waitUntil`), so a
+   * serverless function is kept alive until its events are delivered.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** Extra destinations (e.g. `memoryDestination()` from `trackplan/testing`, or your own). */
+  destinations?: DestinationFactory[];
+}
+
+export interface CoreRuntime {
+  randomUUID(): string;
+  now(): Date;
+  library: { name: string; version: string };
+  log(message: string): void;
+  destinations: DestinationFactory[];
+  /** Why nothing will be sent, for the debug log (e.g. no API key in the environment). */
+  idleReason?: string;
+}
+
+export interface CoreTracker {
+  track(name: string, props?: unknown, options?: TrackCallOptions): Promise<void>;
+  identify(distinctId: unknown, traits?: unknown, setOnce?: unknown): Promise<void>;
+  alias(distinctId: unknown, alias: unknown): Promise<void>;
+  groupIdentify(groupType: unknown, groupKey: unknown, props?: unknown, distinctId?: string): Promise<void>;
+  flush(): Promise<void>;
+  shutdown(timeoutMs?: number): Promise<void>;
+  stats(): TrackerStats;
+  readonly router: Router;
+  readonly context: PipelineContext;
+}
+
+const DONE: Promise<void> = Promise.resolve();
+
+/** The runtime-independent tracker: the pipeline, the books and the router. */
+export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTrackerOptions, runtime: CoreRuntime): CoreTracker {
+  assertCatalog(catalog);
+  const validation = options.validation ?? 'report';
+  if (!['report', 'drop', 'throw'].includes(validation))
+    throw new TrackplanConfigError(`validation must be 'report', 'drop' or 'throw' (got ${JSON.stringify(validation)}).`);
+  const context: PipelineContext = {
+    catalog,
+    validation,
+    guards: guardOptions(options.guards),
+    source: options.source ?? null,
+    randomUUID: runtime.randomUUID,
+    now: runtime.now,
+    library: runtime.library,
+  };
+  const log = options.debug ? (typeof options.debug === 'function' ? options.debug : runtime.log) : undefined;
+  const debug = (message: string) => {
+    if (log) safely(() => log(`[trackplan] ${message}`));
+  };
+  const onError = (error: unknown) => {
+    debug(`error: ${describeError(error)}`);
+    if (options.onError) safely(() => options.onError!(error));
+  };
+  const onViolation = (violation: Violation) => {
+    counters.violations++;
+    if (violation.kind === 'pii' && violation.action === 'redacted') counters.redactions++;
+    debug(`violation [${violation.event}] ${violation.kind}${violation.path ? ` at ${violation.path}` : ''}: ${violation.message} (${violation.action})`);
+    if (options.onViolation) safely(() => options.onViolation!(violation));
+  };
+  const router = new Router([...runtime.destinations, ...(options.destinations ?? [])], { onError, onViolation, debug });
+  const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as Record<string, number> };
+  let closed = false;
+  if (router.names.length === 0) debug(`no destination is configured${runtime.idleReason ? ` (${runtime.idleReason})` : ''}: messages are validated and counted, not sent`);
+
+  const drop = (reason: string) => {
+    counters.dropped[reason] = (counters.dropped[reason] ?? 0) + 1;
+  };
+
+  /** The one path every message takes after its pure preparation. */
+  function dispatch<M extends Message>(prepared: Prepared<M>, only?: readonly string[]): Promise<void> {
+    for (const violation of prepared.violations) onViolation(violation);
+    if (!prepared.ok) {
+      drop(prepared.reason);
+      debug(`dropped ${prepared.error.message}`);
+      if (validation === 'throw' && (prepared.reason === 'invalid' || prepared.reason === 'unknown_event' || prepared.reason === 'invalid_input')) throw prepared.error;
+      return DONE;
+    }
+    if (validation === 'throw') {
+      const broken = prepared.violations.filter((v) => v.kind === 'unknown_properties');
+      if (broken.length) {
+        drop('invalid');
+        throw new CatalogViolationError(`[${broken[0].event}] ${broken.map((v) => v.message).join("; ")}`, broken);
+      }
+    }
+    if (closed) return dropWith('shutdown');
+    if (options.disabled) return dropWith('disabled');
+    const targets = router.select(prepared.message, only);
+    if (targets.length === 0) return dropWith('no_destination');
+    const delivery = router.route(prepared.message, targets).then(logOutcomes(prepared.message));
+    if (options.waitUntil) safely(() => options.waitUntil!(delivery));
+    return delivery;
+  }
+
+  function dropWith(reason: string): Promise<void> {
+    drop(reason);
+    return DONE;
+  }
+
+  const logOutcomes = (message: Message) => (outcomes: DeliveryOutcome[]) => {
+    if (!log) return;
+    const failed = outcomes.filter((o) => !o.delivered).length;
+    debug(`${message.type} ${message.type === 'track' ? message.envelope.event : ''} ${message.uuid}: ${outcomes.length - failed} delivered, ${failed} dropped`);
+  };
+
+  /** Counts the call, and turns anything unexpected into an error report instead of a throw. */
+  function entry(run: () => Promise<void>): Promise<void> {
+    counters.tracked++;
+    try {
+      return run();
+    } catch (error) {
+      if (validation === 'throw' && isViolationError(error)) throw error;
+      drop('internal_error');
+      onError(error);
+      return DONE;
+    }
+  }
+
+  return {
+    router,
+    context,
+    track: (name, props, callOptions) =>
+      entry(() => {
+        const prepared = prepareTrack(context, name, props, callOptions);
+        const only = prepared.ok ? catalog.events[prepared.message.envelope.event].destinations : undefined;
+        return dispatch(prepared, only);
+      }),
+    identify: (distinctId, traits, setOnce) => entry(() => dispatch(prepareIdentify(context, distinctId, traits, setOnce))),
+    alias: (distinctId, alias) => entry(() => dispatch(prepareAlias(context, distinctId, alias))),
+    groupIdentify: (groupType, groupKey, props, distinctId) => entry(() => dispatch(prepareGroupIdentify(context, groupType, groupKey, props, distinctId))),
+    flush: () => router.flush(),
+    async shutdown(timeoutMs = 5000) {
+      closed = true;
+      await router.shutdown(timeoutMs);
+    },
+    stats: () => ({
+      tracked: counters.tracked,
+      dropped: { ...counters.dropped },
+      violations: counters.violations,
+      redactions: counters.redactions,
+      destinations: router.stats(),
+    }),
+  };
+}
+
+function isViolationError(error: unknown): boolean {
+  return isTrackplanError(error) && error.name === 'CatalogViolationError';
+}
+
+function guardOptions(guards: SharedTrackerOptions['guards'] = {}): GuardOptions {
+  const pii = guards.pii ?? 'redact';
+  if (!['redact', 'drop-event', 'off'].includes(pii)) throw new TrackplanConfigError(`guards.pii must be 'redact', 'drop-event' or 'off' (got ${JSON.stringify(pii)}).`);
+  const maxStringLength = guards.maxStringLength ?? DEFAULT_SIZE_LIMITS.maxStringLength;
+  if (!Number.isInteger(maxStringLength) || maxStringLength < 1) throw new TrackplanConfigError(`guards.maxStringLength must be a positive integer (got ${JSON.stringify(maxStringLength)}).`);
+  const maxEventBytes = guards.maxEventBytes ?? 32 * 1024;
+  if (!Number.isInteger(maxEventBytes) || maxEventBytes < 256) throw new TrackplanConfigError(`guards.maxEventBytes must be an integer of at least 256 (got ${JSON.stringify(maxEventBytes)}).`);
+  if (guards.allow !== undefined && (!Array.isArray(guards.allow) || guards.allow.some((key) => typeof key !== 'string')))
+    throw new TrackplanConfigError('guards.allow must be an array of property names.');
+  return { pii, limits: { ...DEFAULT_SIZE_LIMITS, maxStringLength }, allow: new Set(guards.allow ?? []), maxEventBytes };
+}
+
+function assertCatalog(catalog: RuntimeCatalog): void {
+  if (!catalog || typeof catalog !== 'object' || typeof catalog.events !== 'object' || typeof catalog.name !== 'string')
+    throw new TrackplanConfigError('createTracker(catalog, options): the first argument must be a catalog from defineCatalog() (or a generated client).');
+}
+
+function safely(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // A throwing user callback must never reach the host's track() call.
+  }
+}

@@ -1,0 +1,73 @@
+import { TrackplanConfigError } from '../core/errors';
+import type { DestinationFactory } from '../core/types';
+import { BatchQueue } from './batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
+import { toPostHogEvent } from './posthog-payload';
+
+export interface PostHogDirectOptions {
+  apiKey?: string;
+  /** Default `https://us.i.posthog.com`. */
+  host?: string;
+  /** Events per request. Default 1000. */
+  batchSize?: number;
+  flushIntervalMs?: number;
+  /** Default 64 MiB of serialized events; overflow drops the oldest (`queue_overflow`). */
+  maxQueueBytes?: number;
+  maxAttempts?: number;
+  timeoutMs?: number;
+  concurrency?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  fetch?: FetchLike;
+}
+
+export interface PostHogDirectRuntime {
+  /** Node passes zlib's gzip; without it bodies go uncompressed. */
+  gzip?: (text: string) => Promise<Uint8Array>;
+  now?: () => Date;
+}
+
+/**
+ * PostHog without posthog-node: the same gzip JSON body posthog-node sends to `/batch/`, from
+ * trackplan's own batching queue (bounded by bytes, retried with backoff, several requests in flight).
+ */
+export function posthogDirectDestination(options: PostHogDirectOptions, runtime: PostHogDirectRuntime = {}): DestinationFactory {
+  if (typeof options.apiKey !== 'string' || options.apiKey === '')
+    throw new TrackplanConfigError('[posthog] apiKey is required (your project API key, "phc_…").');
+  const host = assertHttpUrl(options.host ?? 'https://us.i.posthog.com', 'posthog.host').replace(/\/+$/, '');
+  const url = `${host}/batch/`;
+  const fetchImpl = options.fetch ?? defaultFetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const now = runtime.now ?? (() => new Date());
+  const prefix = `{"api_key":${JSON.stringify(options.apiKey)},"batch":[`;
+
+  return (reporter) => {
+    const queue = new BatchQueue(
+      {
+        batchSize: options.batchSize ?? 1000,
+        maxBatchBytes: 16 * 1024 * 1024,
+        flushIntervalMs: options.flushIntervalMs ?? 1000,
+        maxQueueBytes: options.maxQueueBytes ?? 64 * 1024 * 1024,
+        maxAttempts: options.maxAttempts ?? 10,
+        concurrency: options.concurrency ?? 4,
+        retryBaseMs: options.retryBaseMs ?? 500,
+        retryMaxMs: options.retryMaxMs ?? 30_000,
+        async attempt(payloads, signal) {
+          const json = `${prefix}${payloads.join(',')}],"sent_at":"${now().toISOString()}"}`;
+          const body = runtime.gzip ? await runtime.gzip(json) : json;
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (runtime.gzip) headers['content-encoding'] = 'gzip';
+          return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'posthog');
+        },
+      },
+      reporter,
+    );
+    return {
+      name: 'posthog',
+      send: (message) => queue.enqueue(message, JSON.stringify(toPostHogEvent(message))),
+      pending: () => queue.pending(),
+      flush: () => queue.flush(),
+      shutdown: (timeoutMs) => queue.shutdown(timeoutMs),
+    };
+  };
+}

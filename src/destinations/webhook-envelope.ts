@@ -1,0 +1,46 @@
+import type { Envelope, JsonValue } from '../core/types';
+
+/** The envelope a webhook receives: BatchTrack's field names, every field present (`null` when unknown). */
+export interface WebhookEnvelope {
+  uuid: string;
+  event_name: string;
+  occurred_at: string;
+  organization_id: string | null;
+  user_id: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  correlation_id: string | null;
+  source: string | null;
+  schema_version: number;
+  properties: Record<string, JsonValue>;
+  groups: Record<string, string>;
+  catalog: { name: string; version: number };
+  library: { name: string; version: string };
+}
+
+/** `organization_id` is the `organization` group's key, else an `organization_id` property. */
+export function organizationIdOf(envelope: Envelope): string | null {
+  const fromGroup = envelope.groups.organization;
+  if (typeof fromGroup === 'string' && fromGroup !== '') return fromGroup;
+  const fromProperty = envelope.properties.organization_id;
+  return typeof fromProperty === 'string' || typeof fromProperty === 'number' ? String(fromProperty) : null;
+}
+
+export function toWebhookEnvelope(envelope: Envelope): WebhookEnvelope {
+  return {
+    uuid: envelope.uuid,
+    event_name: envelope.event,
+    occurred_at: envelope.timestamp,
+    organization_id: organizationIdOf(envelope),
+    user_id: envelope.distinct_id,
+    entity_type: envelope.entity?.type ?? null,
+    entity_id: envelope.entity?.id ?? null,
+    correlation_id: envelope.correlation_id,
+    source: envelope.source,
+    schema_version: envelope.schema_version,
+    properties: envelope.properties,
+    groups: envelope.groups,
+    catalog: envelope.catalog,
+    library: envelope.library,
+  };
+}

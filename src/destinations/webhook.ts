@@ -1,0 +1,90 @@
+import { TrackplanConfigError } from '../core/errors';
+import type { DeliveryOutcome, DestinationFactory } from '../core/types';
+import { BatchQueue } from './batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
+import { toWebhookEnvelope } from './webhook-envelope';
+
+export type { FetchLike } from './http';
+
+export interface WebhookOptions {
+  /** Where to POST `{ "events": [envelope, …] }`. */
+  url: string;
+  /** Signs each body: header `X-Trackplan-Signature: t=<unix>,v1=<hex hmac-sha256 of "t.body">`. */
+  secret?: string;
+  /** Extra request headers, e.g. `{ authorization: 'Bearer …' }`. */
+  headers?: Record<string, string>;
+  /** Events per request. Default 500. */
+  batchSize?: number;
+  /** How long a partial batch waits, in ms. Default 1000. */
+  flushIntervalMs?: number;
+  /** Queue bound in serialized bytes; overflow drops the oldest, counted `queue_overflow`. Default 64 MiB. */
+  maxQueueBytes?: number;
+  /** Attempts per batch. Default 10. */
+  maxAttempts?: number;
+  /** Per-request timeout in ms. Default 10000. */
+  timeoutMs?: number;
+  /** Requests in flight at once. Default 4. */
+  concurrency?: number;
+  /** First retry delay ceiling in ms (doubles each attempt, full jitter). Default 500. */
+  retryBaseMs?: number;
+  /** Largest retry delay in ms. Default 30000. */
+  retryMaxMs?: number;
+  /** Default: `globalThis.fetch`. */
+  fetch?: FetchLike;
+}
+
+export interface WebhookRuntime {
+  /** Node passes an HMAC signer; without one a `secret` is refused. */
+  sign?: (body: string, secret: string) => string;
+}
+
+/** The generic JSON webhook destination: batched, retried, bounded by bytes. Takes `track` messages only. */
+export function webhookDestination(options: WebhookOptions, runtime: WebhookRuntime = {}): DestinationFactory {
+  const url = assertUrl(options?.url);
+  if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === ''))
+    throw new TrackplanConfigError('[webhook] secret must be a non-empty string.');
+  if (options.secret && !runtime.sign) throw new TrackplanConfigError('[webhook] signing needs the Node entry (trackplan/node); a secret must never ship to a browser.');
+  const fetchImpl = options.fetch ?? defaultFetch;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const baseHeaders = { 'content-type': 'application/json', ...options.headers };
+
+  return (reporter) => {
+    const queue = new BatchQueue(
+      {
+        batchSize: options.batchSize ?? 500,
+        maxBatchBytes: 4 * 1024 * 1024,
+        flushIntervalMs: options.flushIntervalMs ?? 1000,
+        maxQueueBytes: options.maxQueueBytes ?? 64 * 1024 * 1024,
+        maxAttempts: options.maxAttempts ?? 10,
+        concurrency: options.concurrency ?? 4,
+        retryBaseMs: options.retryBaseMs ?? 500,
+        retryMaxMs: options.retryMaxMs ?? 30_000,
+        attempt(payloads, signal) {
+          const body = `{"events":[${payloads.join(',')}]}`;
+          const headers = options.secret ? { ...baseHeaders, 'x-trackplan-signature': runtime.sign!(body, options.secret) } : baseHeaders;
+          return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'webhook');
+        },
+      },
+      reporter,
+    );
+    return {
+      name: 'webhook',
+      accepts: ['track'],
+      send(message): Promise<DeliveryOutcome> {
+        if (message.type !== 'track') return Promise.resolve({ delivered: false, reason: 'unsupported' });
+        return queue.enqueue(message, JSON.stringify(toWebhookEnvelope(message.envelope)));
+      },
+      pending: () => queue.pending(),
+      flush: () => queue.flush(),
+      shutdown: (timeoutMs) => queue.shutdown(timeoutMs),
+    };
+  };
+}
+
+function assertUrl(value: unknown): string {
+  try {
+    return assertHttpUrl(value, 'webhook.url');
+  } catch (error) {
+    throw new TrackplanConfigError(`[webhook] url must be an http(s) URL (got ${JSON.stringify(value)}).`, { cause: error });
+  }
+}

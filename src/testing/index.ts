@@ -1,0 +1,1 @@
+export { memoryDestination, type MemoryDestination, type MemoryDestinationOptions } from '../destinations/memory';
