@@ -24,9 +24,14 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 export function sanitize(input: Record<string, unknown>, limits: SizeLimits): { value: Record<string, JsonValue>; findings: GuardFinding[] } {
   const findings: GuardFinding[] = [];
-  const seen = new Set<object>();
-  const value = sanitizeObject(input, '', 1, limits, findings, seen);
-  return { value: value ?? {}, findings };
+  try {
+    const value = sanitizeObject(input, '', 1, limits, findings, new Set<object>());
+    return { value: value ?? {}, findings };
+  } catch (error) {
+    // Last line of defence: an exotic value we did not foresee must not reach the host as a throw.
+    findings.push({ path: '', kind: 'non_json', detail: `the properties could not be read (${String(error)}); they were removed` });
+    return { value: {}, findings };
+  }
 }
 
 const join = (base: string, key: string | number) => (base === '' ? String(key) : `${base}.${key}`);
@@ -77,7 +82,7 @@ function sanitizeObject(
       continue;
     }
     const clean = sanitizeValue(raw, childPath, depth, limits, findings, seen);
-    if (clean === raw && out === undefined) continue;
+    if (clean !== undefined && Object.is(clean, raw) && out === undefined) continue;
     if (!out) copyUpTo(i);
     if (clean !== undefined) out![key] = clean as JsonValue;
   }
@@ -93,7 +98,7 @@ function sanitizeValue(value: unknown, path: string, depth: number, limits: Size
       findings.push({ path, kind: 'truncated', detail: `a string of ${value.length} characters was cut to ${limits.maxStringLength}` });
       return cutString(value, limits.maxStringLength);
     case 'number':
-      if (Number.isFinite(value)) return value;
+      if (Number.isFinite(value)) return value === 0 ? 0 : value; // -0 becomes 0, as JSON has it
       findings.push({ path, kind: 'non_json', detail: `${value} is not JSON; it became null` });
       return null;
     case 'boolean':
@@ -157,7 +162,7 @@ function sanitizeArray(input: unknown[], path: string, depth: number, limits: Si
       raw = undefined;
     }
     let clean = sanitizeValue(raw, join(path, i), depth, limits, findings, seen);
-    if (clean === raw && out === undefined) continue;
+    if (clean !== undefined && Object.is(clean, raw) && out === undefined) continue;
     if (!out) out = input.slice(0, i) as JsonValue[];
     if (clean === undefined) clean = null; // JSON.stringify turns holes into null too
     out.push(clean as JsonValue);
@@ -168,7 +173,15 @@ function sanitizeArray(input: unknown[], path: string, depth: number, limits: Si
 
 function safeEntries(map: Map<unknown, unknown>): [string, unknown][] {
   const entries: [string, unknown][] = [];
-  for (const [key, value] of map) entries.push([String(key), value]);
+  for (const [key, value] of map) {
+    let name: string;
+    try {
+      name = typeof key === 'string' ? key : JSON.stringify(key) ?? String(key);
+    } catch {
+      name = '[key]';
+    }
+    entries.push([name, value]);
+  }
   return entries;
 }
 

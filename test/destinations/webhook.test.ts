@@ -1,0 +1,186 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTracker, verifyWebhookSignature, signWebhookBody, type TrackerStats } from '../../src/node/index';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { catalog, paid } from '../fixtures/storefront-catalog';
+
+let receiver: Receiver | undefined;
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+const fast = { retryBaseMs: 5, retryMaxMs: 100, flushIntervalMs: 20 };
+const start = (i: number) => ({ order_id: `o_${i}`, tier: 'pro', subtotal: i, country: 'US' });
+
+function books(stats: TrackerStats, sent: number) {
+  const d = stats.destinations.webhook;
+  const dropped = Object.values(d.dropped).reduce((a, b) => a + b, 0);
+  expect(d.routed).toBe(sent);
+  expect(d.routed).toBe(d.delivered + dropped + d.pending);
+}
+
+describe('webhook destination: envelope, batching and signature', () => {
+  it('posts BatchTrack envelopes with every field present, null when unknown, signed', async () => {
+    receiver = await startReceiver();
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, secret: 'whsec_1', ...fast }, source: 'billing' });
+    tracker.track('order.paid', paid, { distinctId: 'user_1', groups: { organization: 'org_9' }, correlationId: 'req_1', entity: { type: 'order', id: 'o_1' } });
+    tracker.track('support.contacted', { topic: 'refund' });
+    tracker.identify('user_1', { role: 'admin' });
+    await tracker.flush();
+    const [first, second] = receiver.webhookEvents();
+    expect(first).toMatchObject({
+      event_name: 'order.paid', organization_id: 'org_9', user_id: 'user_1', entity_type: 'order', entity_id: 'o_1',
+      correlation_id: 'req_1', source: 'billing', schema_version: 2, properties: paid,
+    });
+    expect(first.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).toMatchObject({ event_name: 'support.contacted', organization_id: null, user_id: null, entity_type: null, entity_id: null, correlation_id: null });
+    for (const key of ['event_name', 'occurred_at', 'organization_id', 'user_id', 'entity_type', 'entity_id', 'correlation_id', 'source', 'schema_version', 'properties', 'uuid'])
+      expect(second).toHaveProperty(key);
+    const batch = receiver.webhookBatches[0];
+    expect(verifyWebhookSignature(batch.raw, batch.headers['x-trackplan-signature'] as string, 'whsec_1')).toBe(true);
+    expect(tracker.stats().dropped).toEqual({ no_destination: 1 }); // identify does not go to webhooks
+    await tracker.shutdown(500);
+  });
+
+  it('takes organization_id from an organization_id property when there is no organization group', async () => {
+    receiver = await startReceiver();
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast } });
+    tracker.track('checkout.start', start(1), { groups: { team: 't' } });
+    await tracker.flush();
+    expect(receiver.webhookEvents()[0].organization_id).toBeNull();
+  });
+
+  it('batches a burst: 5,000 events in ceil(5000/500) requests', async () => {
+    receiver = await startReceiver();
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast } });
+    for (let i = 0; i < 5000; i++) tracker.track('checkout.start', start(i));
+    await tracker.flush();
+    expect(receiver.webhookEvents()).toHaveLength(5000);
+    expect(receiver.requests.length).toBe(10);
+    books(tracker.stats(), 5000);
+  });
+});
+
+describe('webhook destination: faults, nothing lost', () => {
+  it('500 then 200: delivered once retried', async () => {
+    receiver = await startReceiver();
+    receiver.setFault((_r, i) => (i === 0 ? 500 : undefined));
+    const errors: unknown[] = [];
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast }, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 3; i++) tracker.track('checkout.start', start(i));
+    await tracker.flush();
+    expect(receiver.webhookEvents()).toHaveLength(3);
+    expect(receiver.requests).toHaveLength(2);
+    expect(String(errors[0])).toMatch(/HTTP 500/);
+    books(tracker.stats(), 3);
+  });
+
+  it('429 with Retry-After: waits about that long before the retry', async () => {
+    receiver = await startReceiver();
+    receiver.setFault((_r, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : undefined));
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast, retryMaxMs: 5000 } });
+    tracker.track('checkout.start', start(1));
+    await tracker.flush();
+    const [first, second] = receiver.requests;
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+    expect(receiver.webhookEvents()).toHaveLength(1);
+    books(tracker.stats(), 1);
+  });
+
+  it('connection refused, then the receiver comes up on that port: delivered', async () => {
+    const port = await freePort();
+    const tracker = createTracker(catalog, { webhook: { url: `http://127.0.0.1:${port}/webhook`, ...fast, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 50 } });
+    const errors: unknown[] = [];
+    const withErrors = createTracker(catalog, { webhook: { url: `http://127.0.0.1:${port}/webhook`, ...fast, retryBaseMs: 50, retryMaxMs: 200, maxAttempts: 50 }, onError: (e) => errors.push(e) });
+    tracker.track('checkout.start', start(1));
+    withErrors.track('checkout.start', start(2));
+    const flushed = Promise.all([tracker.flush(), withErrors.flush()]);
+    await waitUntil(() => errors.length >= 2, 5000);
+    receiver = await startReceiver({ port });
+    await flushed;
+    expect(receiver.webhookEvents().map((e) => e.properties.order_id).sort()).toEqual(['o_1', 'o_2']);
+    books(tracker.stats(), 1);
+  });
+
+  it('a receiver that does not answer: the request times out and is retried', async () => {
+    receiver = await startReceiver();
+    receiver.setFault((_r, i) => (i === 0 ? 'hang' : undefined));
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast, timeoutMs: 200 } });
+    tracker.track('checkout.start', start(1));
+    await tracker.flush();
+    expect(receiver.webhookEvents()).toHaveLength(1);
+    expect(tracker.stats().destinations.webhook).toMatchObject({ delivered: 1, pending: 0 });
+  });
+
+  it('400: dropped at once without retry, counted and reported', async () => {
+    receiver = await startReceiver();
+    receiver.setFault(() => 400);
+    const errors: unknown[] = [];
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast }, onError: (e) => errors.push(e) });
+    tracker.track('checkout.start', start(1));
+    await tracker.flush();
+    expect(receiver.requests).toHaveLength(1);
+    expect(tracker.stats().destinations.webhook.dropped).toEqual({ http_400: 1 });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('overflow drops the oldest and counts it', async () => {
+    receiver = await startReceiver();
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast, maxQueueBytes: 2000 } });
+    for (let i = 0; i < 100; i++) tracker.track('checkout.start', start(i));
+    await tracker.flush();
+    const stats = tracker.stats();
+    const arrived = receiver.webhookEvents().map((e) => e.properties.order_id);
+    expect(stats.destinations.webhook.dropped.queue_overflow).toBeGreaterThan(0);
+    expect(arrived.length + stats.destinations.webhook.dropped.queue_overflow).toBe(100);
+    expect(arrived).toContain('o_99'); // the newest survive
+    books(stats, 100);
+  });
+
+  it('shutdown(100) against a receiver that never answers resolves in time and counts shutdown_timeout', async () => {
+    receiver = await startReceiver();
+    receiver.setFault(() => 'hang');
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast } });
+    for (let i = 0; i < 10; i++) tracker.track('checkout.start', start(i));
+    const started = Date.now();
+    await tracker.shutdown(100);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 10, delivered: 0, pending: 0, dropped: { shutdown_timeout: 10 } });
+  });
+});
+
+describe('verifyWebhookSignature', () => {
+  const body = '{"events":[]}';
+  it('accepts a fresh signature and rejects everything else', () => {
+    const header = signWebhookBody(body, 's3cret');
+    expect(verifyWebhookSignature(body, header, 's3cret')).toBe(true);
+    expect(verifyWebhookSignature(body + ' ', header, 's3cret')).toBe(false);
+    expect(verifyWebhookSignature(body, header, 'other')).toBe(false);
+    expect(verifyWebhookSignature(body, signWebhookBody(body, 's3cret', Math.floor(Date.now() / 1000) - 3600), 's3cret')).toBe(false);
+    expect(verifyWebhookSignature(body, signWebhookBody(body, 's3cret', Math.floor(Date.now() / 1000) - 3600), 's3cret', 7200)).toBe(true);
+    for (const bad of [undefined, null, '', 'garbage', 't=1', 'v1=abc', `t=x,v1=${'0'.repeat(64)}`]) expect(verifyWebhookSignature(body, bad, 's3cret')).toBe(false);
+  });
+  it('refuses a configuration mistake at start-up', () => {
+    expect(() => createTracker(catalog, { webhook: { url: 'not a url' } })).toThrowError(/webhook\] url must be an http\(s\) URL/);
+    expect(() => createTracker(catalog, { webhook: { url: 'http://x', secret: '' } })).toThrowError(/secret/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
