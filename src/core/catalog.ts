@@ -233,3 +233,13 @@ export function defineCompiledCatalog<
 >(runtime: RuntimeCatalog): Catalog<Events, Person, Groups> {
   return runtime as Catalog<Events, Person, Groups>;
 }
+
+/** A zod schema's description, looking through optional/nullable/default wrappers (zod v4 keeps it on the inner schema). */
+export function descriptionOf(schema: unknown): string | undefined {
+  let current = schema as { description?: string; _zod?: { def?: { innerType?: unknown; in?: unknown } } } | undefined;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (current.description) return current.description;
+    current = (current._zod?.def?.innerType ?? current._zod?.def?.in) as typeof current;
+  }
+  return undefined;
+}
