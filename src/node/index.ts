@@ -4,7 +4,7 @@ export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackpla
 export type * from '../core/types';
 export type { TrackCallOptions, ValidationMode } from '../core/pipeline';
 export type { SharedTrackerOptions } from '../core/tracker';
-// export { renderSnippets, injectSnippets, type SnippetOptions } from '../core/snippets';
+export { renderSnippets, injectSnippets, type SnippetOptions } from '../core/snippets';
 export { createTracker, type NodeTracker, type NodeTrackerOptions } from './tracker';
 export { createTrackerFromEnv } from './env';
 export { nodeDestinations, type NodeDestinationOptions } from './destinations';

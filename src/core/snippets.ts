@@ -1,0 +1,174 @@
+import { TrackplanConfigError } from './errors';
+
+export type ConsentSetting = 'granted' | 'denied' | 'pending';
+
+export interface SnippetOptions {
+  posthog?: {
+    /** Project API key, `phc_…`. */
+    apiKey: string;
+    /** Default `https://us.i.posthog.com`. */
+    host?: string;
+    /** Where `array.js` is loaded from. Default: PostHog's assets host for `*.i.posthog.com`, else `host`. */
+    assetHost?: string;
+    /** Default `true`. */
+    capturePageview?: boolean;
+    /** Default `true`. */
+    capturePageleave?: boolean;
+    /** The server-known person, so browser and server events share one distinct id. */
+    bootstrap?: { distinctId?: string; isIdentified?: boolean };
+    /** Any other JSON-serializable `posthog.init` options. */
+    options?: Record<string, unknown>;
+  };
+  ga4?: {
+    /** `G-…`. */
+    measurementId: string;
+    /** Consent mode v2 default. Default `'granted'`; `'pending'` and `'denied'` start with everything denied. */
+    consent?: ConsentSetting;
+    /** Extra `gtag('config', id, …)` parameters. */
+    config?: Record<string, unknown>;
+  };
+  /** CSP nonce put on every `<script>`. */
+  nonce?: string;
+}
+
+const POSTHOG_KEY = /^phc_[A-Za-z0-9_-]+$/;
+const GA4_ID = /^G-[A-Za-z0-9]+$/;
+const NONCE = /^[A-Za-z0-9+/_=-]+$/;
+
+/** JSON for a <script> body: nothing in it can close the tag or start a comment. */
+export function escapeJsonForScript(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null')
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function refuse(option: string, expected: string, got: unknown): never {
+  throw new TrackplanConfigError(`[snippets] ${option} must be ${expected} (got ${JSON.stringify(got)}).`);
+}
+
+function checkUrl(value: unknown, option: string): string {
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password) return url.origin + url.pathname.replace(/\/+$/, '');
+    } catch {
+      // refused below
+    }
+  }
+  return refuse(option, 'an http: or https: URL', value);
+}
+
+/** PostHog's own rule: `us.i.posthog.com` serves scripts from `us-assets.i.posthog.com`. */
+function defaultAssetHost(host: string): string {
+  return host.replace('.i.posthog.com', '-assets.i.posthog.com');
+}
+
+interface Script {
+  src?: string;
+  body?: string;
+}
+
+/** The checked scripts, shared by `renderSnippets` and `injectSnippets`. */
+function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: string } {
+  if (!options || typeof options !== 'object') refuse('options', 'an object', options);
+  const nonce = options.nonce === undefined ? undefined : NONCE.test(String(options.nonce)) ? options.nonce : refuse('nonce', 'base64 or base64url characters', options.nonce);
+  const scripts: Script[] = [];
+  if (options.ga4) {
+    const { measurementId, consent = 'granted', config = {} } = options.ga4;
+    if (typeof measurementId !== 'string' || !GA4_ID.test(measurementId)) refuse('ga4.measurementId', 'a GA4 id like "G-XXXXXXX"', measurementId);
+    if (!['granted', 'denied', 'pending'].includes(consent)) refuse('ga4.consent', "'granted', 'denied' or 'pending'", consent);
+    const state = consent === 'granted' ? 'granted' : 'denied';
+    const defaults: Record<string, unknown> = { ad_storage: state, analytics_storage: state, ad_user_data: state, ad_personalization: state };
+    if (consent === 'pending') defaults.wait_for_update = 500;
+    scripts.push({ src: `https://www.googletagmanager.com/gtag/js?id=${encodeURIComponent(measurementId)}` });
+    scripts.push({
+      body: [
+        'window.dataLayer=window.dataLayer||[];',
+        'function gtag(){dataLayer.push(arguments);}',
+        'window.gtag=window.gtag||gtag;',
+        `gtag('consent','default',${escapeJsonForScript(defaults)});`,
+        "gtag('js',new Date());",
+        `gtag('config',${escapeJsonForScript(measurementId)},${escapeJsonForScript(config)});`,
+      ].join(''),
+    });
+  }
+  if (options.posthog) {
+    const posthog = options.posthog;
+    if (typeof posthog.apiKey !== 'string' || !POSTHOG_KEY.test(posthog.apiKey)) refuse('posthog.apiKey', 'a PostHog project key like "phc_…"', posthog.apiKey);
+    const host = checkUrl(posthog.host ?? 'https://us.i.posthog.com', 'posthog.host');
+    const assetHost = posthog.assetHost === undefined ? defaultAssetHost(host) : checkUrl(posthog.assetHost, 'posthog.assetHost');
+    if (posthog.options !== undefined && (typeof posthog.options !== 'object' || posthog.options === null)) refuse('posthog.options', 'an object of posthog.init options', posthog.options);
+    const config: Record<string, unknown> = {
+      ...posthog.options,
+      api_host: host,
+      capture_pageview: posthog.capturePageview ?? true,
+      capture_pageleave: posthog.capturePageleave ?? true,
+    };
+    if (posthog.bootstrap?.distinctId !== undefined)
+      config.bootstrap = { distinctID: String(posthog.bootstrap.distinctId), isIdentifiedID: posthog.bootstrap.isIdentified ?? false };
+    scripts.push({ body: `${posthogStub(assetHost)}posthog.init(${escapeJsonForScript(posthog.apiKey)},${escapeJsonForScript(config)});` });
+  }
+  return { scripts, nonce };
+}
+
+/**
+ * PostHog's loader protocol, written out: `window.posthog` is an array whose methods queue calls
+ * until `array.js` (loaded from the assets host) replays them; `_i` holds the init arguments.
+ */
+function posthogStub(assetHost: string): string {
+  const methods =
+    'capture identify alias group register register_once unregister set_config reset opt_in_capturing opt_out_capturing has_opted_in_capturing has_opted_out_capturing get_distinct_id getFeatureFlag isFeatureEnabled onFeatureFlags reloadFeatureFlags setPersonProperties resetGroups startSessionRecording stopSessionRecording captureException on debug';
+  return (
+    `(function(d,ph){if(ph.__SV)return;window.posthog=ph;ph._i=[];` +
+    `ph.init=function(key,config,name){` +
+    `function stub(target,method){target[method]=function(){target.push([method].concat(Array.prototype.slice.call(arguments)));};}` +
+    `var s=d.createElement('script');s.type='text/javascript';s.crossOrigin='anonymous';s.async=true;` +
+    `s.src=${escapeJsonForScript(`${assetHost}/static/array.js`)};` +
+    `var first=d.getElementsByTagName('script')[0];first?first.parentNode.insertBefore(s,first):d.head.appendChild(s);` +
+    `var target=ph;if(name!==undefined){target=ph[name]=[];}else{name='posthog';}` +
+    `target.people=target.people||[];target.toString=function(short){return 'posthog'+(name!=='posthog'?'.'+name:'')+(short?'':' (stub)');};` +
+    `var list=${escapeJsonForScript(methods)}.split(' ');for(var i=0;i<list.length;i++)stub(target,list[i]);` +
+    `ph._i.push([key,config,name]);};ph.__SV=1;})(document,window.posthog||[]);`
+  );
+}
+
+/**
+ * The `<script>` tags for a server-rendered layout: the gtag loader with consent defaults first,
+ * then the PostHog loader and `posthog.init`. Every value is checked or JSON-escaped, so no option
+ * can close the script tag. Pure: returns a string.
+ */
+export function renderSnippets(options: SnippetOptions): string {
+  const { scripts, nonce } = buildScripts(options);
+  const nonceAttribute = nonce ? ` nonce="${escapeAttribute(nonce)}"` : '';
+  return scripts
+    .map((script) => (script.src ? `<script async src="${escapeAttribute(script.src)}"${nonceAttribute}></script>` : `<script${nonceAttribute}>${script.body}</script>`))
+    .join('\n');
+}
+
+const INJECTED = 'data-trackplan-snippet';
+
+/** The same scripts, added to a live document at run time. A second call does nothing. */
+export function injectSnippets(doc: Document, options: SnippetOptions): void {
+  const { scripts, nonce } = buildScripts(options);
+  if (doc.querySelector(`script[${INJECTED}]`)) return;
+  for (const script of scripts) {
+    const element = doc.createElement('script');
+    element.setAttribute(INJECTED, '');
+    if (nonce) element.nonce = nonce;
+    if (nonce) element.setAttribute('nonce', nonce);
+    if (script.src) {
+      element.async = true;
+      element.src = script.src;
+    } else {
+      element.text = script.body!;
+    }
+    (doc.head ?? doc.documentElement).appendChild(element);
+  }
+}
