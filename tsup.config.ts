@@ -15,4 +15,14 @@ export default defineConfig([
     shims: true,
     external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite'],
   },
+  {
+    entry: { 'browser/index': 'src/browser/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    platform: 'browser',
+    target: 'es2020',
+    sourcemap: true,
+    splitting: true,
+    external: ['zod', 'posthog-js'],
+  },
 ]);

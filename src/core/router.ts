@@ -46,6 +46,9 @@ export class Router {
         hooks.debug(`[${slot.destination?.name}] dropped ${count} (${reason})${error ? `: ${describeError(error)}` : ''}`);
         if (error !== undefined) hooks.onError(error);
       },
+      adopted: (count) => {
+        slot.routed += count;
+      },
       error: (error) => hooks.onError(error),
       debug: (message) => hooks.debug(`[${slot.destination?.name}] ${message}`),
       violation: (violation) => hooks.onViolation(violation),

@@ -63,6 +63,11 @@ export interface CoreRuntime {
   destinations: DestinationFactory[];
   /** Why nothing will be sent, for the debug log (e.g. no API key in the environment). */
   idleReason?: string;
+  /**
+   * Decides when a checked message may leave (the browser's consent): call `route` now, later, or
+   * never and `drop(reason)` instead. Default: route at once.
+   */
+  admit?(route: () => Promise<void>, drop: (reason: string) => void): Promise<void>;
 }
 
 export interface CoreTracker {
@@ -73,6 +78,8 @@ export interface CoreTracker {
   flush(): Promise<void>;
   shutdown(timeoutMs?: number): Promise<void>;
   stats(): TrackerStats;
+  /** Reports a violation found outside the pipeline (e.g. in what posthog-js captured by itself). */
+  reportViolation(violation: Violation): void;
   readonly router: Router;
   readonly context: PipelineContext;
 }
@@ -137,7 +144,8 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     if (options.disabled) return dropWith('disabled');
     const targets = router.select(prepared.message, only);
     if (targets.length === 0) return dropWith('no_destination');
-    const delivery = router.route(prepared.message, targets).then(logOutcomes(prepared.message));
+    const route = () => router.route(prepared.message, targets).then(logOutcomes(prepared.message));
+    const delivery = runtime.admit ? runtime.admit(route, drop) : route();
     if (options.waitUntil) safely(() => options.waitUntil!(delivery));
     return delivery;
   }
@@ -169,6 +177,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
   return {
     router,
     context,
+    reportViolation: onViolation,
     track: (name, props, callOptions) =>
       entry(() => {
         const prepared = prepareTrack(context, name, props, callOptions);

@@ -147,6 +147,8 @@ export interface DeliveryReporter {
   /** A failure that did not (yet) lose anything: a retried request, say. Goes to `onError`. */
   error(error: unknown): void;
   debug(message: string): void;
+  /** Messages that entered the destination without `send` (restored from storage): counted as routed. */
+  adopted(count: number): void;
   /** A change a destination had to make (GA4 renames): goes to `onViolation`. */
   violation(violation: Violation): void;
 }

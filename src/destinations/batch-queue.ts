@@ -79,6 +79,18 @@ export class BatchQueue {
     return done;
   }
 
+  /** Removes what is queued (not in flight) and returns its payloads with a way to settle them. */
+  takeQueued(): { payloads: string[]; settle(outcome: DeliveryOutcome, from?: number, to?: number): void } {
+    const items = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    return {
+      payloads: items.map((item) => item.payload),
+      settle: (outcome, from = 0, to = items.length) => this.settle(items.slice(from, to), outcome),
+    };
+  }
+
   /** Queued plus in flight. */
   pending(): number {
     let count = this.size();

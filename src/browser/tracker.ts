@@ -1,0 +1,202 @@
+import type { Catalog, GroupTypeOf } from '../core/catalog';
+import { TrackplanConfigError } from '../core/errors';
+import type { TrackCallOptions } from '../core/pipeline';
+import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
+import type { GroupProps, PersonTraits, TypedTrackerBase } from '../core/typed';
+import type { ConsentState, DestinationFactory } from '../core/types';
+import { LIBRARY } from '../core/version';
+import { browserWebhookDestination, type BrowserWebhookOptions } from '../destinations/browser-webhook';
+import { ga4Destination, type Gtag } from '../destinations/ga4';
+import { posthogJsDestination, type CaptureResultLike, type PostHogJsLike } from '../destinations/posthog-js';
+import { ConsentGate } from './consent';
+import { BrowserIdentity } from './identity';
+import { createBeforeSend } from './posthog-guard';
+
+export interface BrowserTrackerOptions extends SharedTrackerOptions {
+  /**
+   * PostHog through posthog-js: `{ client: window.posthog }` when the snippet loaded it (its queueing
+   * stub is fine), or `{ apiKey, host, options }` to have trackplan import and initialise posthog-js.
+   */
+  posthog?: { client: PostHogJsLike } | { apiKey: string; host?: string; options?: Record<string, unknown> };
+  /** GA4 through `window.gtag` / `dataLayer`. */
+  ga4?: { measurementId: string };
+  /** A JSON webhook: fetch with keepalive, `sendBeacon` when the page hides, unsent events kept for the next page. */
+  webhook?: BrowserWebhookOptions;
+  /** Default `'granted'`. With `'pending'` messages wait in memory (at most `maxHeld`); with `'denied'` they are dropped and counted. */
+  consent?: ConsentState;
+  /** Messages held while consent is pending. Default 1000. */
+  maxHeld?: number;
+}
+
+export interface BrowserTracker<C extends Catalog<any, any, any>> extends TypedTrackerBase<C> {
+  /** Switches to the identified user and sets person traits. */
+  identify(distinctId: string, traits?: PersonTraits<C>, options?: { setOnce?: PersonTraits<C> }): void;
+  /** Puts the user in a group and sets the group's properties. */
+  group<const G extends GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>): void;
+  /** Logs out: a new anonymous id, PostHog and GA4 identity cleared. */
+  reset(): void;
+  setConsent(state: ConsentState): void;
+  getDistinctId(): string;
+}
+
+type BrowserWindow = Window & { gtag?: Gtag; dataLayer?: unknown[]; posthog?: PostHogJsLike };
+
+/**
+ * The browser tracker. Throws only here, for configuration mistakes; `track()` and friends never
+ * throw (except under `validation: 'throw'`).
+ */
+export function createTracker<C extends Catalog<any, any, any>>(catalog: C, options: BrowserTrackerOptions = {}): BrowserTracker<C> {
+  const win = (typeof window === 'undefined' ? undefined : window) as BrowserWindow | undefined;
+  const consent = options.consent ?? 'granted';
+  if (!['granted', 'denied', 'pending'].includes(consent)) throw new TrackplanConfigError(`consent must be 'granted', 'denied' or 'pending' (got ${JSON.stringify(consent)}).`);
+  const gate = new ConsentGate(consent, options.maxHeld ?? 1000);
+  const randomUUID = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : fallbackUUID());
+  const storage = safeStorage(win);
+  let posthogClient: PostHogJsLike | undefined;
+  const identity = new BrowserIdentity(storage, randomUUID, () => posthogClient?.get_distinct_id?.());
+  const allow = new Set(options.guards?.allow ?? []);
+  let reportViolation: (v: import('../core/types').Violation) => void = () => {};
+  const beforeSend = createBeforeSend(allow, (v) => reportViolation(v));
+
+  const destinations: DestinationFactory[] = [];
+  if (options.posthog) destinations.push(posthogJsDestination({ client: posthogLoader(options.posthog, beforeSend, (c) => (posthogClient = c)) }));
+  if (options.ga4) {
+    if (!/^G-[A-Za-z0-9]+$/.test(options.ga4.measurementId ?? '')) throw new TrackplanConfigError(`[ga4] measurementId must look like "G-XXXXXXX" (got ${JSON.stringify(options.ga4.measurementId)}).`);
+    destinations.push(ga4Destination(options.ga4, { gtag: () => gtagOf(win) }));
+  }
+  if (options.webhook) {
+    destinations.push(
+      browserWebhookDestination(options.webhook, {
+        sendBeacon: win?.navigator?.sendBeacon ? (url, body) => win.navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : undefined,
+        storage,
+        onPageHide: win ? (listener) => onPageHide(win, listener) : undefined,
+      }),
+    );
+  }
+
+  const core = createCoreTracker(catalog, options, {
+    randomUUID,
+    now: () => new Date(),
+    library: LIBRARY,
+    log: (message) => console.debug(message),
+    destinations,
+    admit: gate.admit,
+  });
+  reportViolation = core.reportViolation;
+  const setConsentOnDestinations = (state: ConsentState) => {
+    for (const destination of core.router.destinations) {
+      try {
+        destination.setConsent?.(state);
+      } catch (error) {
+        options.onError?.(error);
+      }
+    }
+  };
+  if (consent !== 'pending') setConsentOnDestinations(consent);
+
+  const withIdentity = (callOptions?: TrackCallOptions): TrackCallOptions => {
+    const given = callOptions && typeof callOptions === 'object' ? callOptions : {};
+    return given.distinctId ? given : { ...given, distinctId: identity.get() };
+  };
+
+  return {
+    track(name: string, props?: unknown, callOptions?: TrackCallOptions) {
+      void core.track(name, props, withIdentity(callOptions));
+    },
+    identify(distinctId, traits, identifyOptions) {
+      if (typeof distinctId === 'string' && distinctId !== '') identity.set(distinctId);
+      void core.identify(distinctId, traits ?? {}, identifyOptions?.setOnce);
+    },
+    alias(distinctId, alias) {
+      void core.alias(distinctId, alias);
+    },
+    group(groupType, groupKey, props) {
+      void core.groupIdentify(groupType, groupKey, props ?? {}, identity.get());
+    },
+    reset() {
+      identity.reset();
+      for (const destination of core.router.destinations) {
+        try {
+          destination.reset?.();
+        } catch (error) {
+          options.onError?.(error);
+        }
+      }
+    },
+    setConsent(state) {
+      if (!['granted', 'denied', 'pending'].includes(state)) return void options.onError?.(new TrackplanConfigError(`setConsent: expected 'granted', 'denied' or 'pending' (got ${JSON.stringify(state)}).`));
+      setConsentOnDestinations(state);
+      gate.set(state);
+    },
+    getDistinctId: () => identity.get(),
+    flush: core.flush,
+    shutdown: core.shutdown,
+    stats: core.stats,
+  } as BrowserTracker<C>;
+}
+
+/** The client, resolved once: the given one (before_send installed through set_config) or posthog-js imported on demand. */
+function posthogLoader(
+  config: NonNullable<BrowserTrackerOptions['posthog']>,
+  beforeSend: (event: CaptureResultLike | null) => CaptureResultLike | null,
+  onReady: (client: PostHogJsLike) => void,
+): () => Promise<PostHogJsLike> {
+  let ready: Promise<PostHogJsLike> | undefined;
+  if ('client' in config) {
+    if (!config.client || typeof config.client.capture !== 'function') throw new TrackplanConfigError('[posthog] client must be a posthog-js instance (or the snippet\'s window.posthog).');
+    config.client.set_config({ before_send: beforeSend });
+    onReady(config.client);
+    ready = Promise.resolve(config.client);
+    return () => ready!;
+  }
+  if (typeof config.apiKey !== 'string' || !/^phc_[A-Za-z0-9_-]+$/.test(config.apiKey)) throw new TrackplanConfigError(`[posthog] apiKey must look like "phc_…" (got ${JSON.stringify(config.apiKey)}).`);
+  return () =>
+    (ready ??= import('posthog-js').then((module) => {
+      const posthog = (module.default ?? module) as unknown as PostHogJsLike & { init(key: string, options: Record<string, unknown>): PostHogJsLike | undefined };
+      const userBeforeSend = config.options?.before_send as ((e: CaptureResultLike | null) => CaptureResultLike | null) | undefined;
+      const client = posthog.init(config.apiKey, {
+        api_host: config.host ?? 'https://us.i.posthog.com',
+        ...config.options,
+        before_send: userBeforeSend ? (event: CaptureResultLike | null) => beforeSend(userBeforeSend(event)) : beforeSend,
+      }) ?? posthog;
+      onReady(client);
+      return client;
+    }));
+}
+
+function gtagOf(win: BrowserWindow | undefined): Gtag {
+  if (!win) throw new Error('[trackplan] [ga4] gtag needs a browser window');
+  win.dataLayer = win.dataLayer || [];
+  if (typeof win.gtag !== 'function') {
+    // The standard gtag shim: calls queue in dataLayer until gtag.js processes them.
+    win.gtag = function gtag() {
+      // eslint-disable-next-line prefer-rest-params
+      win.dataLayer!.push(arguments);
+    };
+  }
+  return win.gtag;
+}
+
+function onPageHide(win: BrowserWindow, listener: () => void): void {
+  win.addEventListener('pagehide', listener);
+  win.document?.addEventListener('visibilitychange', () => {
+    if (win.document.visibilityState === 'hidden') listener();
+  });
+}
+
+function safeStorage(win: BrowserWindow | undefined): Storage | undefined {
+  try {
+    return win?.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function fallbackUUID(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

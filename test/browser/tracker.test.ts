@@ -1,0 +1,172 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTracker, type TrackerStats, type Violation } from '../../src/browser/index';
+import { memoryDestination } from '../../src/testing/index';
+import { catalog, paid } from '../fixtures/storefront-catalog';
+
+type Win = Window & { dataLayer?: IArguments[]; gtag?: unknown };
+const win = window as Win;
+const gtagCalls = () => (win.dataLayer ?? []).map((entry) => Array.from(entry));
+
+function books(stats: TrackerStats) {
+  for (const d of Object.values(stats.destinations)) {
+    const dropped = Object.values(d.dropped).reduce((a, b) => a + b, 0);
+    expect(d.routed).toBe(d.delivered + dropped + d.pending);
+  }
+}
+
+beforeEach(() => {
+  delete win.dataLayer;
+  delete win.gtag;
+  localStorage.clear();
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('browser tracker: the same rules as on Node', () => {
+  it('tracks with the browser distinct id, validates, guards and never throws', async () => {
+    const memory = memoryDestination();
+    const violations: Violation[] = [];
+    const tracker = createTracker(catalog, { destinations: [memory], onViolation: (v) => violations.push(v) });
+    tracker.track('signup_page_viewed', { referrer: 'pricing' });
+    tracker.track('support.contacted', { topic: 'mail me at jane@example.com' });
+    expect(() => tracker.track('nope' as never, null as never)).not.toThrow();
+    await tracker.flush();
+    expect(memory.events.map((e) => e.event)).toEqual(['signup_page_viewed', 'support.contacted']);
+    expect(memory.events[0].distinct_id).toBe(tracker.getDistinctId());
+    expect(memory.events[1].properties.topic).toBe('mail me at [redacted:email]');
+    expect(tracker.stats()).toMatchObject({ tracked: 3, dropped: { unknown_event: 1 }, redactions: 1 });
+    expect(violations.map((v) => v.kind)).toEqual(['pii', 'unknown_event']);
+  });
+
+  it('identify switches the distinct id, reset makes a new anonymous one', async () => {
+    const memory = memoryDestination();
+    const tracker = createTracker(catalog, { destinations: [memory] });
+    const anonymous = tracker.getDistinctId();
+    tracker.identify('user_123', { role: 'admin' });
+    expect(tracker.getDistinctId()).toBe('user_123');
+    tracker.reset();
+    expect(tracker.getDistinctId()).not.toBe('user_123');
+    expect(tracker.getDistinctId()).not.toBe(anonymous);
+  });
+});
+
+describe('GA4 through gtag', () => {
+  it('maps names, applies limits and reports every change; revenue as value + currency', async () => {
+    const violations: Violation[] = [];
+    const tracker = createTracker(catalog, { ga4: { measurementId: 'G-TEST123' }, onViolation: (v) => violations.push(v) });
+    tracker.track('order.paid', paid, { uuid: 'u-1' });
+    tracker.track('checkout.start', { order_id: 'o_1', tier: 'pro', subtotal: 10, country: 'US' }, { uuid: 'u-2' });
+    tracker.track('support.contacted', { topic: 'x'.repeat(150) }, { uuid: 'u-3' });
+    await tracker.flush();
+    const events = gtagCalls().filter((c) => c[0] === 'event');
+    // order.paid is routed to posthog and webhook only: GA4 never sees it.
+    expect(events.map((c) => c[1])).toEqual(['checkout_start', 'support_contacted']);
+    expect(events[0][2]).toMatchObject({ order_id: 'o_1', tier: 'pro', subtotal: 10, country: 'US', event_id: 'u-2' });
+    expect((events[1][2] as { topic: string }).topic).toHaveLength(100);
+    expect(violations.filter((v) => v.kind === 'destination_rewrite').map((v) => v.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/name_mapped/), expect.stringMatching(/value_truncated/)]),
+    );
+  });
+
+  it('identify sets user_id and user_properties; consent mode v2 follows setConsent', async () => {
+    const tracker = createTracker(catalog, { ga4: { measurementId: 'G-TEST123' }, consent: 'pending' });
+    tracker.setConsent('granted');
+    tracker.identify('user_9', { role: 'member', teams_count: 2 });
+    await tracker.flush();
+    const calls = gtagCalls();
+    expect(calls).toContainEqual(['consent', 'update', { ad_storage: 'granted', analytics_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' }]);
+    expect(calls).toContainEqual(['set', { user_id: 'user_9' }]);
+    expect(calls).toContainEqual(['set', 'user_properties', { role: 'member', teams_count: 2 }]);
+    tracker.setConsent('denied');
+    expect(gtagCalls().at(-1)).toEqual(['consent', 'update', { ad_storage: 'denied', analytics_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }]);
+  });
+
+  it('refuses a malformed measurement id at start-up', () => {
+    expect(() => createTracker(catalog, { ga4: { measurementId: 'UA-1' } })).toThrowError(/measurementId must look like "G-/);
+  });
+});
+
+describe('consent', () => {
+  it('pending holds everything in memory; granted releases it in order', async () => {
+    const memory = memoryDestination();
+    const tracker = createTracker(catalog, { destinations: [memory], consent: 'pending' });
+    tracker.track('signup_page_viewed', { referrer: 'a' });
+    tracker.track('signup_page_viewed', { referrer: 'b' });
+    await Promise.resolve();
+    expect(memory.events).toHaveLength(0);
+    tracker.setConsent('granted');
+    await tracker.flush();
+    await vi.waitFor(() => expect(memory.events.map((e) => e.properties.referrer)).toEqual(['a', 'b']));
+    books(tracker.stats());
+  });
+
+  it('denied drops and counts; the pending queue is bounded and counts its overflow', async () => {
+    const memory = memoryDestination();
+    const denied = createTracker(catalog, { destinations: [memory], consent: 'denied' });
+    denied.track('signup_page_viewed');
+    expect(denied.stats().dropped).toEqual({ consent_denied: 1 });
+
+    const bounded = createTracker(catalog, { destinations: [memory], consent: 'pending', maxHeld: 2 });
+    for (const referrer of ['a', 'b', 'c']) bounded.track('signup_page_viewed', { referrer });
+    expect(bounded.stats().dropped).toEqual({ consent_queue_overflow: 1 });
+    bounded.setConsent('denied');
+    expect(bounded.stats().dropped).toEqual({ consent_queue_overflow: 1, consent_denied: 2 });
+    expect(memory.events).toHaveLength(0);
+  });
+});
+
+describe('webhook from the page', () => {
+  it('sends queued events by sendBeacon when the page hides', async () => {
+    const beacons: string[] = [];
+    Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: (_url: string, body: Blob) => (void body.text().then((t) => beacons.push(t)), true) });
+    const tracker = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/t', flushIntervalMs: 60_000 } });
+    tracker.track('signup_page_viewed', { referrer: 'pricing' });
+    window.dispatchEvent(new Event('pagehide'));
+    await vi.waitFor(() => expect(beacons).toHaveLength(1));
+    expect(JSON.parse(beacons[0]).events[0]).toMatchObject({ event_name: 'signup_page_viewed', properties: { referrer: 'pricing' } });
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 1, delivered: 1, pending: 0 });
+  });
+
+  it('keeps what the beacon refused for the next page load, which sends it', async () => {
+    Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: () => false });
+    const first = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/t', flushIntervalMs: 60_000 } });
+    first.track('signup_page_viewed', { referrer: 'kept' });
+    window.dispatchEvent(new Event('pagehide'));
+    expect(first.stats().destinations.webhook.dropped).toEqual({ handed_to_next_page: 1 });
+    expect(localStorage.getItem('trackplan:webhook:https://hooks.example.com/t')).toContain('kept');
+
+    const bodies: string[] = [];
+    const next = createTracker(catalog, {
+      webhook: { url: 'https://hooks.example.com/t', flushIntervalMs: 10, fetch: async (_u, init) => (bodies.push(String(init.body)), { status: 200, headers: new Headers(), text: async () => '' }) },
+    });
+    await next.flush();
+    expect(bodies.join()).toContain('kept');
+    expect(next.stats().destinations.webhook).toMatchObject({ routed: 1, delivered: 1 });
+    books(next.stats());
+  });
+
+  it('a full storage quota drops the oldest until the rest fits, counted', async () => {
+    Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: () => false });
+    // A storage that holds at most 3 events, as a nearly full quota would.
+    const items = new Map<string, string>();
+    const tight = {
+      getItem: (key: string) => items.get(key) ?? null,
+      removeItem: (key: string) => void items.delete(key),
+      setItem: (key: string, value: string) => {
+        if ((JSON.parse(value) as unknown[]).length > 3) throw new DOMException('full', 'QuotaExceededError');
+        items.set(key, value);
+      },
+    };
+    const real = Object.getOwnPropertyDescriptor(window, 'localStorage');
+    Object.defineProperty(window, 'localStorage', { configurable: true, value: tight });
+    const tracker = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/q', flushIntervalMs: 60_000 } });
+    for (let i = 0; i < 8; i++) tracker.track('signup_page_viewed', { referrer: `r${i}` });
+    window.dispatchEvent(new Event('pagehide'));
+    const webhook = tracker.stats().destinations.webhook;
+    expect(webhook.dropped.storage_quota).toBeGreaterThanOrEqual(5);
+    expect(webhook.dropped.storage_quota + webhook.dropped.handed_to_next_page).toBe(8);
+    expect(JSON.parse(items.get('trackplan:webhook:https://hooks.example.com/q')!)).toHaveLength(3);
+    books(tracker.stats());
+    if (real) Object.defineProperty(window, 'localStorage', real);
+  });
+});
