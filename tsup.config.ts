@@ -5,6 +5,7 @@ export default defineConfig([
     entry: {
       'node/index': 'src/node/index.ts',
       'testing/index': 'src/testing/index.ts',
+      'outbox/index': 'src/outbox/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -95,7 +95,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
   const context: PipelineContext = {
     catalog,
     validation,
-    guards: guardOptions(options.guards),
+    guards: guardOptionsFrom(options.guards),
     source: options.source ?? null,
     randomUUID: runtime.randomUUID,
     now: runtime.now,
@@ -206,7 +206,8 @@ function isViolationError(error: unknown): boolean {
   return isTrackplanError(error) && error.name === 'CatalogViolationError';
 }
 
-function guardOptions(guards: SharedTrackerOptions['guards'] = {}): GuardOptions {
+/** The guard settings from the user's options, checked (shared with the outbox). */
+export function guardOptionsFrom(guards: SharedTrackerOptions['guards'] = {}): GuardOptions {
   const pii = guards.pii ?? 'redact';
   if (!['redact', 'drop-event', 'off'].includes(pii)) throw new TrackplanConfigError(`guards.pii must be 'redact', 'drop-event' or 'off' (got ${JSON.stringify(pii)}).`);
   const maxStringLength = guards.maxStringLength ?? DEFAULT_SIZE_LIMITS.maxStringLength;

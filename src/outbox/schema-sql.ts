@@ -1,0 +1,50 @@
+/** The outbox table: BatchTrack's envelope columns plus the delivery columns. */
+export function migrationSql(table: string, indexPrefix: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table} (
+      id bigserial PRIMARY KEY,
+      uuid text NOT NULL UNIQUE,
+      event_name text NOT NULL,
+      occurred_at timestamptz NOT NULL,
+      organization_id text,
+      user_id text,
+      entity_type text,
+      entity_id text,
+      correlation_id text,
+      source text,
+      schema_version integer NOT NULL,
+      properties jsonb NOT NULL,
+      groups jsonb NOT NULL DEFAULT '{}'::jsonb,
+      catalog_name text NOT NULL,
+      catalog_version integer NOT NULL,
+      is_processed boolean NOT NULL DEFAULT false,
+      processed_at timestamptz,
+      delivery_attempts integer NOT NULL DEFAULT 0,
+      last_error text,
+      next_attempt_at timestamptz NOT NULL DEFAULT now(),
+      parked_at timestamptz,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    `CREATE INDEX IF NOT EXISTS "${indexPrefix}_pending_idx" ON ${table} (next_attempt_at, id) WHERE NOT is_processed AND parked_at IS NULL`,
+    `CREATE INDEX IF NOT EXISTS "${indexPrefix}_org_idx" ON ${table} (organization_id, occurred_at)`,
+  ];
+}
+
+export interface OutboxRow {
+  id: string;
+  uuid: string;
+  event_name: string;
+  occurred_at: Date | string;
+  organization_id: string | null;
+  user_id: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  correlation_id: string | null;
+  source: string | null;
+  schema_version: number;
+  properties: Record<string, unknown> | string;
+  groups: Record<string, string> | string;
+  catalog_name: string;
+  catalog_version: number;
+  delivery_attempts: number;
+}
