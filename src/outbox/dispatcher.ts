@@ -46,7 +46,7 @@ export interface Dispatcher {
  * without delivering a row twice in the normal case; after a crash the row's `uuid` travels with
  * the redelivery, so receivers dedupe.
  */
-export function createDispatcher(outbox: Outbox<Catalog<any, any, any>>, options: DispatcherOptions = {}): Dispatcher {
+export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbox<C>, options: DispatcherOptions = {}): Dispatcher {
   const batchSize = options.batchSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 10;
   const backoffMs = options.backoffMs ?? 5000;
