@@ -17,6 +17,15 @@ export default defineConfig([
     external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite'],
   },
   {
+    entry: { 'cli/index': 'src/cli/index.ts' },
+    format: ['esm'],
+    dts: false,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite', 'jiti'],
+  },
+  {
     entry: { 'browser/index': 'src/browser/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,

@@ -62,9 +62,9 @@ type PropsInput<D> = D extends { properties: infer P extends ObjectSchema } ? z.
  * `Events` maps event names to property types; generated clients build one without zod.
  */
 export interface Catalog<
-  Events extends Record<string, object> = Record<string, object>,
+  Events extends object = Record<string, object>,
   Person extends object = Record<string, unknown>,
-  Groups extends Record<string, object> = Record<string, Record<string, unknown>>,
+  Groups extends object = Record<string, Record<string, unknown>>,
 > extends RuntimeCatalog {
   /** Type carrier only; never set at run time. */
   readonly '~types'?: { events: Events; person: Person; groups: Groups };
@@ -227,9 +227,9 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
 
 /** Builds a typed catalog from an already compiled runtime form (what generated clients do). */
 export function defineCompiledCatalog<
-  Events extends Record<string, object>,
+  Events extends object,
   Person extends object = Record<string, never>,
-  Groups extends Record<string, object> = {},
+  Groups extends object = {},
 >(runtime: RuntimeCatalog): Catalog<Events, Person, Groups> {
   return runtime as Catalog<Events, Person, Groups>;
 }

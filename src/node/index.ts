@@ -1,5 +1,6 @@
 export { defineCatalog, defineEvent, defineCompiledCatalog } from '../core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, DestinationName } from '../core/catalog';
+export { compileJsonSchema, type JsonSchema } from '../core/json-schema';
 export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackplanError } from '../core/errors';
 export type * from '../core/types';
 export type { TrackCallOptions, ValidationMode } from '../core/pipeline';

@@ -1,0 +1,87 @@
+import type { JsonSchema } from '../core/json-schema';
+import { isSensitiveKey } from '../core/guards';
+import { GA4_LIMITS, ga4EventName, ga4Params } from '../destinations/ga4-rules';
+import type { CatalogJson } from './load-catalog';
+
+export interface Finding {
+  severity: 'error' | 'warning';
+  rule: string;
+  event?: string;
+  property?: string;
+  message: string;
+  fix: string;
+}
+
+const KNOWN_POSTHOG = new Set(['$revenue', '$set', '$set_once', '$groups', '$current_url', '$referrer', '$pathname', '$process_person_profile', '$session_id', '$lib']);
+const PAST_TENSE_EXCEPTIONS = new Set(['run', 'sent', 'done', 'paid', 'begun', 'seen', 'shown', 'set', 'built', 'made', 'won', 'lost', 'kept', 'left', 'put', 'cut', 'read', 'view', 'first_view', 'navigation', 'start', 'started', 'login']);
+// Words that name a state or a view rather than a completed action: present tense is the plan's rule for those.
+const ONGOING = new Set(['viewing', 'filtering', 'navigation', 'view', 'interacted', 'start', 'open']);
+const PII_FORMATS = new Set(['email', 'idn-email']);
+
+function lastWord(name: string): string {
+  return name.split(/[._]/).at(-1) ?? name;
+}
+
+/** Lints a plan; each finding names the event and property and says how to fix it. */
+export function checkCatalog(plan: CatalogJson): Finding[] {
+  const findings: Finding[] = [];
+  const names = Object.keys(plan.events);
+  const dotted = names.filter((n) => n.includes('.'));
+  const snake = names.filter((n) => !n.includes('.'));
+  const convention = dotted.length > snake.length ? 'dotted' : 'snake_case';
+  if (dotted.length && snake.length) {
+    for (const name of convention === 'dotted' ? snake : dotted)
+      findings.push({ severity: 'error', rule: 'naming/convention', event: name, message: `"${name}" breaks the plan's ${convention} convention`, fix: convention === 'dotted' ? `rename to "${name.replace(/_/, '.')}"` : `rename to "${name.replace(/\./g, '_')}"` });
+  }
+  const normalised = new Map<string, string>();
+  for (const name of names) {
+    const key = name.replace(/[._-]/g, '').toLowerCase();
+    const other = normalised.get(key);
+    if (other) findings.push({ severity: 'error', rule: 'naming/duplicate', event: name, message: `"${name}" and "${other}" differ only in separators`, fix: 'keep one name and delete the other' });
+    normalised.set(key, name);
+  }
+  if (convention === 'snake_case') {
+    for (const name of names) {
+      const word = lastWord(name);
+      // Phrasal verbs put the participle second to last: user_signed_in, user_signed_up.
+      const words = name.split(/[._]/).slice(-2);
+      const pastTense = words.some((w) => /(ed|en)$/.test(w) || PAST_TENSE_EXCEPTIONS.has(w) || ONGOING.has(w));
+      if (!pastTense)
+        findings.push({ severity: 'warning', rule: 'naming/past-tense', event: name, message: `"${name}" does not read as a completed action`, fix: `use the past tense for completed actions (e.g. "${name}_completed" or "${name.replace(/_[^_]+$/, '')}_${word}ed")` });
+    }
+  }
+
+  const seen = new Map<string, { type: string; description?: string; event: string }>();
+  for (const [name, event] of Object.entries(plan.events)) {
+    if (!event.description?.trim()) findings.push({ severity: 'error', rule: 'docs/description', event: name, message: 'the event has no description', fix: 'add one sentence saying what happened' });
+    const schema = event.properties as JsonSchema;
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      if (!child.description?.trim()) findings.push({ severity: 'error', rule: 'docs/description', event: name, property: key, message: `property "${key}" has no description`, fix: `add .describe('…') to ${key}` });
+      const type = JSON.stringify({ type: child.type, enum: child.enum, items: child.items?.type, anyOf: child.anyOf?.map((a) => a.type) });
+      const earlier = seen.get(key);
+      if (earlier && earlier.type !== type)
+        findings.push({ severity: 'error', rule: 'consistency/type', event: name, property: key, message: `"${key}" has a different type here than in "${earlier.event}"`, fix: `define ${key} once and reuse the same zod schema in both events` });
+      else if (!earlier) seen.set(key, { type, description: child.description, event: name });
+      if (key.startsWith('$') && !KNOWN_POSTHOG.has(key))
+        findings.push({ severity: 'error', rule: 'posthog/reserved', event: name, property: key, message: `"${key}" starts with "$", which PostHog reserves for its own properties`, fix: 'drop the "$" prefix' });
+      const piiAllowed = event.piiAllow.includes(key);
+      if (!piiAllowed && (isSensitiveKey(key) || PII_FORMATS.has(String(child.format))))
+        findings.push({ severity: 'error', rule: 'privacy/pii', event: name, property: key, message: `"${key}" invites personal data; the PII guard will redact it`, fix: `use an id instead, or list "${key}" in pii.allow if it must carry personal data` });
+    }
+    const toGa4 = !event.destinations || event.destinations.includes('ga4');
+    if (toGa4) {
+      const mapped = ga4EventName(name);
+      for (const rewrite of mapped.rewrites)
+        if (rewrite.rule !== 'name_mapped') findings.push({ severity: 'error', rule: `ga4/${rewrite.rule}`, event: name, message: rewrite.detail, fix: 'rename the event, or route it away from GA4 with destinations' });
+      const params = Object.keys(schema.properties ?? {});
+      if (params.length > GA4_LIMITS.params) findings.push({ severity: 'error', rule: 'ga4/too_many_params', event: name, message: `${params.length} properties; GA4 takes ${GA4_LIMITS.params}`, fix: 'trim the event or route it away from GA4' });
+      for (const rewrite of ga4Params(Object.fromEntries(params.map((p) => [p, 0]))).rewrites)
+        if (rewrite.rule !== 'name_mapped' && rewrite.rule !== 'too_many_params') findings.push({ severity: 'error', rule: `ga4/${rewrite.rule}`, event: name, property: rewrite.path, message: rewrite.detail, fix: 'rename the property' });
+      if (mapped.name) {
+        const other = names.find((n) => n !== name && ga4EventName(n).name === mapped.name && (!plan.events[n].destinations || plan.events[n].destinations!.includes('ga4')));
+        if (other && other < name) findings.push({ severity: 'error', rule: 'ga4/collision', event: name, message: `"${name}" and "${other}" both become "${mapped.name}" in GA4`, fix: 'rename one of them' });
+      }
+    }
+  }
+  return findings;
+}

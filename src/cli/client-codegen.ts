@@ -1,0 +1,80 @@
+import type { CatalogJson } from './load-catalog';
+import { objectType, pascalCase } from './ts-types';
+
+/**
+ * The generated app module: typed `track`, one function per event, identity helpers, and the
+ * catalog in zod-free form (JSON Schema compiled at load time), so a browser bundle has no zod.
+ */
+export function generateClient(plan: CatalogJson, header: string): string {
+  const names = Object.keys(plan.events);
+  const out: string[] = [header, `import { compileJsonSchema, createTracker, defineCompiledCatalog } from 'trackplan';`, `import type { TrackCallOptions } from 'trackplan';`, ''];
+  for (const name of names) {
+    const event = plan.events[name];
+    out.push(`/** Properties of \`${name}\`: ${escapeDoc(event.description)} */`);
+    out.push(`export interface ${pascalCase(name)}Properties ${objectType(event.properties)}`, '');
+  }
+  out.push(`/** Every event of the ${plan.name} catalog and its properties. */`);
+  out.push(`export interface Events {\n${names.map((n) => `  ${JSON.stringify(n)}: ${pascalCase(n)}Properties;`).join('\n')}\n}`, '');
+  out.push(`/** Person traits for identify(). */`);
+  out.push(`export type Person = ${plan.person ? objectType(plan.person) : 'Record<string, never>'};`, '');
+  out.push(`/** Group types and their properties for group(). */`);
+  const groupTypes = Object.entries(plan.groups);
+  out.push(`export interface Groups {\n${groupTypes.map(([type, schema]) => `  ${JSON.stringify(type)}: ${objectType(schema as never, '  ')};`).join('\n')}\n}`, '');
+
+  const runtimeEvents = names.map((name) => {
+    const e = plan.events[name];
+    const spec = {
+      name,
+      description: e.description,
+      version: e.version,
+      ...(e.destinations ? { destinations: e.destinations } : {}),
+      ...(e.revenue ? { revenue: e.revenue } : {}),
+      piiAllow: e.piiAllow,
+    };
+    return `    ${JSON.stringify(name)}: { ...${JSON.stringify(spec)}, validate: compileJsonSchema(${JSON.stringify(e.properties)}) },`;
+  });
+  out.push(`export const catalog = defineCompiledCatalog<Events, Person, Groups>({`);
+  out.push(`  name: ${JSON.stringify(plan.name)},`, `  version: ${plan.version},`);
+  out.push(`  events: {\n${runtimeEvents.join('\n')}\n  },`);
+  if (plan.person) out.push(`  person: compileJsonSchema(${JSON.stringify(plan.person)}),`);
+  out.push(`  groups: {${groupTypes.map(([type, schema]) => ` ${JSON.stringify(type)}: compileJsonSchema(${JSON.stringify(schema)})`).join(',')} },`);
+  out.push(`});`, '');
+
+  out.push(`type Options = NonNullable<Parameters<typeof createTracker<typeof catalog>>[1]>;`);
+  out.push(`type Tracker = ReturnType<typeof createTracker<typeof catalog>>;`);
+  out.push(`type Call = (tracker: Tracker) => void;`, '');
+  out.push(`let tracker: Tracker | undefined;`);
+  out.push(`// Calls made before init() wait here (at most 1000, the oldest dropped beyond that) and run once it is called.`);
+  out.push(`const early: Call[] = [];`);
+  out.push(`const run = (call: Call): void => {`, `  if (tracker) return call(tracker);`, `  early.push(call);`, `  if (early.length > 1000) early.shift();`, `};`, '');
+  out.push(`/** Creates the tracker with the options of \`createTracker\` for this runtime (browser or Node). */`);
+  out.push(`export function init(options: Options = {} as Options): Tracker {`, `  tracker = createTracker(catalog, options);`, `  for (const call of early.splice(0)) call(tracker);`, `  return tracker;`, `}`, '');
+  out.push(`/** Tracks any event of the catalog, typed by its name. */`);
+  out.push(`export function track<const N extends keyof Events & string>(name: N, props: Events[N], options?: TrackCallOptions): void {`);
+  out.push(`  run((t) => (t.track as (n: string, p: unknown, o?: TrackCallOptions) => void)(name, props, options));`, `}`, '');
+  for (const name of names) {
+    const event = plan.events[name];
+    const params = Object.entries(event.properties.properties ?? {}).map(([key, child]) => ` * @param props.${key} ${escapeDoc((child as { description?: string }).description ?? '')}`);
+    out.push(`/**\n * ${escapeDoc(event.description)}\n *\n * Version ${event.version}; destinations: ${event.destinations?.join(', ') ?? 'all configured'}.\n${params.join('\n')}\n */`);
+    const optional = !(event.properties.required ?? []).length;
+    out.push(`export function track${pascalCase(name)}(props: ${pascalCase(name)}Properties${optional ? ' = {} as ' + pascalCase(name) + 'Properties' : ''}, options?: TrackCallOptions): void {`, `  track(${JSON.stringify(name)}, props, options);`, `}`, '');
+  }
+  out.push(`/** Identifies the user and sets person traits. */`);
+  out.push(`export function identify(distinctId: string, traits?: Partial<Person>): void {`, `  run((t) => t.identify(distinctId, traits as never));`, `}`, '');
+  out.push(`/** Links a previous id to \`distinctId\`. */`);
+  out.push(`export function alias(distinctId: string, previousId: string): void {`, `  run((t) => t.alias(distinctId, previousId));`, `}`, '');
+  out.push(`/** Sets a group's properties (browser: also puts the user in the group). */`);
+  out.push(`export function group<const G extends keyof Groups & string>(groupType: G, groupKey: string, props?: Partial<Groups[G]>): void {`);
+  out.push(`  run((t) => {`, `    const target = t as unknown as { group?: (...a: unknown[]) => void; groupIdentify?: (...a: unknown[]) => void };`, `    (target.group ?? target.groupIdentify)!.call(t, groupType, groupKey, props);`, `  });`, `}`, '');
+  out.push(`/** Browser: forgets the user (new anonymous id). Node: nothing to reset. */`);
+  out.push(`export function reset(): void {`, `  run((t) => (t as unknown as { reset?: () => void }).reset?.());`, `}`, '');
+  out.push(`/** Resolves once every message so far is delivered or counted as dropped. */`);
+  out.push(`export function flush(): Promise<void> {`, `  return tracker ? tracker.flush() : Promise.resolve();`, `}`, '');
+  out.push(`/** Flushes, then stops the tracker. */`);
+  out.push(`export function shutdown(timeoutMs?: number): Promise<void> {`, `  return tracker ? tracker.shutdown(timeoutMs) : Promise.resolve();`, `}`, '');
+  return out.join('\n');
+}
+
+function escapeDoc(text: string): string {
+  return text.replace(/\*\//g, '* /').replace(/\n/g, ' ');
+}

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { createDispatcher, createOutbox } from '../outbox/index';
+import { parseArgs, UsageError, type Io } from './args';
+import { loadCatalog } from './load-catalog';
+
+export const DISPATCH_HELP = `trackplan dispatch --catalog <file> (--database-url <url> | --pglite <dir>) [--table domain_event] [--once]
+
+Forwards pending outbox rows to the webhook (ANALYTICS_WEBHOOK_URL or DOMAIN_EVENT_WEBHOOK_URL,
+ANALYTICS_WEBHOOK_SECRET) and PostHog (POSTHOG_API_KEY or POSTHOG_PROJECT_API_KEY, POSTHOG_HOST).`;
+
+/** BatchTrack's `dispatch-domain-events`: one pass with --once, else a loop until SIGINT/SIGTERM. */
+export async function dispatchCommand(argv: string[], io: Io): Promise<number> {
+  const { flags, switches } = parseArgs(argv, { flags: ['catalog', 'database-url', 'pglite', 'table'], switches: ['once'] });
+  if (!flags.catalog || (!flags['database-url'] && !flags.pglite)) throw new UsageError(`dispatch needs --catalog and --database-url or --pglite\n\n${DISPATCH_HELP}`);
+  const catalog = await loadCatalog(resolve(io.cwd, flags.catalog));
+  let db: { end?: () => Promise<void>; close?: () => Promise<void> };
+  if (flags['database-url']) {
+    const pg = (await import('pg')).default;
+    db = new pg.Pool({ connectionString: flags['database-url'] });
+  } else {
+    const { PGlite } = await import('@electric-sql/pglite');
+    db = new PGlite(resolve(io.cwd, flags.pglite));
+  }
+  const env = process.env;
+  const webhookUrl = env.ANALYTICS_WEBHOOK_URL || env.DOMAIN_EVENT_WEBHOOK_URL;
+  const apiKey = env.POSTHOG_API_KEY || env.POSTHOG_PROJECT_API_KEY;
+  if (!webhookUrl && !apiKey) throw new UsageError('set ANALYTICS_WEBHOOK_URL / DOMAIN_EVENT_WEBHOOK_URL and/or POSTHOG_API_KEY / POSTHOG_PROJECT_API_KEY');
+  const outbox = createOutbox(catalog, { db, table: flags.table ?? 'domain_event' });
+  await outbox.migrate();
+  const dispatcher = createDispatcher(outbox, {
+    webhook: webhookUrl ? { url: webhookUrl, secret: env.ANALYTICS_WEBHOOK_SECRET || undefined } : undefined,
+    posthog: apiKey ? { apiKey, host: env.POSTHOG_HOST || 'https://us.i.posthog.com' } : undefined,
+    onError: (error) => io.err(String((error as Error)?.message ?? error)),
+  });
+  try {
+    if (switches.has('once')) {
+      const result = await dispatcher.runOnce();
+      io.out(JSON.stringify({ ...result, ...(await outbox.stats()) }));
+      return result.failed || result.parked ? 1 : 0;
+    }
+    dispatcher.start();
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    return 0;
+  } finally {
+    await dispatcher.stop();
+    await (db.end?.() ?? db.close?.());
+  }
+}

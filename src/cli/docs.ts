@@ -1,0 +1,97 @@
+import type { JsonSchema } from '../core/json-schema';
+import type { Envelope, TrackMessage } from '../core/types';
+import { LIBRARY } from '../core/version';
+import { ga4EventName, ga4Params } from '../destinations/ga4-rules';
+import { toPostHogEvent } from '../destinations/posthog-payload';
+import { toWebhookEnvelope } from '../destinations/webhook-envelope';
+import type { CatalogJson } from './load-catalog';
+import { sampleObject } from './samples';
+
+const FIXED = { uuid: '01937a6e-0000-7000-8000-000000000001', timestamp: '2026-11-22T10:00:00.000Z' };
+
+function typeText(schema: JsonSchema): string {
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) return alternatives.map(typeText).join(' \\| ');
+  if (schema.enum) return `enum: ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
+  const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : schema.type ?? 'any';
+  return type === 'array' && schema.items ? `array of ${typeText(schema.items)}` : type;
+}
+
+function constraints(schema: JsonSchema): string {
+  const parts: string[] = [];
+  if (schema.minLength !== undefined && schema.minLength === schema.maxLength) parts.push(`length ${schema.minLength}`);
+  else {
+    if (schema.minLength !== undefined) parts.push(`min length ${schema.minLength}`);
+    if (schema.maxLength !== undefined) parts.push(`max length ${schema.maxLength}`);
+  }
+  if (schema.minimum !== undefined) parts.push(`≥ ${schema.minimum}`);
+  if (schema.exclusiveMinimum !== undefined) parts.push(`> ${schema.exclusiveMinimum}`);
+  if (schema.maximum !== undefined) parts.push(`≤ ${schema.maximum}`);
+  if (schema.exclusiveMaximum !== undefined) parts.push(`< ${schema.exclusiveMaximum}`);
+  if (schema.type === 'integer') parts.push('integer');
+  if (schema.format) parts.push(`format ${schema.format}`);
+  if (schema.pattern) parts.push(`pattern \`${schema.pattern}\``);
+  if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} items`);
+  if (schema.default !== undefined) parts.push(`default \`${JSON.stringify(schema.default)}\``);
+  return parts.join(', ') || '—';
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The event docs the storefront plan asks for: one section per event with sample payloads. */
+export function generateDocs(plan: CatalogJson, header: string): string {
+  const out: string[] = [header, `# ${plan.name} events (catalog version ${plan.version})`, ''];
+  out.push('| event | description | version | destinations |', '| --- | --- | --- | --- |');
+  for (const [name, event] of Object.entries(plan.events))
+    out.push(`| [\`${name}\`](#${name.replace(/[^a-z0-9_-]/g, '')}) | ${cell(event.description)} | ${event.version} | ${event.destinations?.join(', ') ?? 'all configured'} |`);
+  out.push('');
+  for (const [name, event] of Object.entries(plan.events)) {
+    const schema = event.properties as JsonSchema;
+    const required = new Set(schema.required ?? []);
+    out.push(`## \`${name}\``, '', event.description, '');
+    out.push(`- Version (\`schema_version\`): ${event.version}`);
+    out.push(`- Destinations: ${event.destinations?.join(', ') ?? 'every configured destination'}`);
+    if (event.revenue) out.push(`- Revenue: \`${event.revenue.amount}\`${event.revenue.currency ? ` in \`${event.revenue.currency}\`` : ''} (PostHog \`$revenue\` + \`currency\`, GA4 \`value\` + \`currency\`)`);
+    if (event.piiAllow.length) out.push(`- Allowed to carry personal data: ${event.piiAllow.map((p) => `\`${p}\``).join(', ')}`);
+    out.push('');
+    const properties = Object.entries(schema.properties ?? {});
+    if (properties.length) {
+      out.push('| property | type | required | constraints | description |', '| --- | --- | --- | --- | --- |');
+      for (const [key, child] of properties) out.push(`| \`${key}\` | ${typeText(child)} | ${required.has(key) ? 'yes' : 'no'} | ${cell(constraints(child))} | ${cell(child.description ?? '')} |`);
+    } else out.push('No properties.');
+    out.push('');
+    const message = sampleMessage(plan, name, sampleObject(schema));
+    out.push('Sample payloads, as each destination receives them:', '');
+    out.push('PostHog capture:', '```json', JSON.stringify(toPostHogEvent(message), null, 2), '```', '');
+    out.push('Webhook envelope (one of `events`):', '```json', JSON.stringify(toWebhookEnvelope(message.envelope), null, 2), '```', '');
+    const mapped = ga4EventName(name);
+    if (mapped.name === null) out.push('GA4: not sent (reserved name).', '');
+    else {
+      const { params } = ga4Params(message.envelope.properties);
+      if (message.envelope.revenue) Object.assign(params, { value: message.envelope.revenue.amount, currency: message.envelope.revenue.currency });
+      out.push(`GA4 (\`gtag('event', '${mapped.name}', …)\`):`, '```json', JSON.stringify(params, null, 2), '```', '');
+    }
+  }
+  return out.join('\n');
+}
+
+function sampleMessage(plan: CatalogJson, name: string, properties: Record<string, any>): TrackMessage {
+  const event = plan.events[name];
+  const amount = event.revenue ? properties[event.revenue.amount] : undefined;
+  const envelope: Envelope = {
+    uuid: FIXED.uuid,
+    event: name,
+    timestamp: FIXED.timestamp,
+    distinct_id: 'user_123',
+    groups: Object.keys(plan.groups).includes('organization') ? { organization: 'org_456' } : {},
+    properties,
+    schema_version: event.version,
+    catalog: { name: plan.name, version: plan.version },
+    source: 'api',
+    correlation_id: 'req_789',
+    entity: null,
+    library: { name: LIBRARY.name, version: 'x.y.z' },
+    revenue: typeof amount === 'number' ? { amount, currency: event.revenue?.currency ? String(properties[event.revenue.currency]).toUpperCase() : null } : null,
+  };
+  return { type: 'track', uuid: FIXED.uuid, timestamp: FIXED.timestamp, source: 'api', library: envelope.library, envelope };
+}

@@ -1,0 +1,59 @@
+import * as z from 'zod';
+import { descriptionOf, shapeOf } from '../core/catalog';
+import type { JsonSchema } from '../core/json-schema';
+import type { CatalogJson, LoadedCatalog } from './load-catalog';
+
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+
+/** An object schema's JSON Schema (input side: what callers pass), with descriptions kept. */
+export function objectJsonSchema(schema: unknown): JsonSchema {
+  if (!schema) return { type: 'object', properties: {}, additionalProperties: false };
+  const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  delete json.$schema;
+  // zod keeps descriptions of wrapped (optional) properties on the inner schema: copy them up.
+  const shape = shapeOf(schema) ?? {};
+  for (const [key, child] of Object.entries(json.properties ?? {})) {
+    const description = descriptionOf(shape[key]);
+    if (description && !child.description) child.description = description;
+  }
+  return json;
+}
+
+/** The whole plan as JSON: the input of `trackplan diff` and of non-TypeScript consumers. */
+export function catalogJson(catalog: LoadedCatalog): CatalogJson {
+  const events: CatalogJson['events'] = {};
+  for (const [name, event] of Object.entries(catalog.events)) {
+    events[name] = {
+      description: event.description,
+      version: event.version,
+      ...(event.destinations ? { destinations: [...event.destinations] } : {}),
+      ...(event.revenue ? { revenue: event.revenue } : {}),
+      piiAllow: [...event.piiAllow],
+      properties: objectJsonSchema((catalog.definition.events as Record<string, { properties?: unknown }>)[name].properties),
+    };
+  }
+  const groups: CatalogJson['groups'] = {};
+  for (const [type, schema] of Object.entries(catalog.definition.groups ?? {})) groups[type] = objectJsonSchema(schema);
+  return {
+    $schema: DRAFT,
+    name: catalog.name,
+    version: catalog.version,
+    ...(catalog.definition.person ? { person: objectJsonSchema(catalog.definition.person) } : {}),
+    groups,
+    events,
+  };
+}
+
+/** One JSON Schema file per event. */
+export function eventJsonSchema(plan: CatalogJson, name: string): JsonSchema {
+  const event = plan.events[name];
+  return {
+    $schema: DRAFT,
+    $id: `trackplan:${plan.name}/${name}@${event.version}`,
+    title: name,
+    description: event.description,
+    'x-trackplan-version': event.version,
+    ...(event.destinations ? { 'x-trackplan-destinations': event.destinations } : {}),
+    ...event.properties,
+  };
+}
