@@ -25,19 +25,19 @@ export function generateClient(plan: CatalogJson, header: string): string {
     const e = plan.events[name];
     const spec = {
       name,
-      description: e.description,
+      description: '',
       version: e.version,
       ...(e.destinations ? { destinations: e.destinations } : {}),
       ...(e.revenue ? { revenue: e.revenue } : {}),
       piiAllow: e.piiAllow,
     };
-    return `    ${JSON.stringify(name)}: { ...${JSON.stringify(spec)}, validate: compileJsonSchema(${JSON.stringify(e.properties)}) },`;
+    return `    ${JSON.stringify(name)}: { ...${JSON.stringify(spec)}, validate: compileJsonSchema(${JSON.stringify(rulesOnly(e.properties))}) },`;
   });
   out.push(`export const catalog = defineCompiledCatalog<Events, Person, Groups>({`);
   out.push(`  name: ${JSON.stringify(plan.name)},`, `  version: ${plan.version},`);
   out.push(`  events: {\n${runtimeEvents.join('\n')}\n  },`);
-  if (plan.person) out.push(`  person: compileJsonSchema(${JSON.stringify(plan.person)}),`);
-  out.push(`  groups: {${groupTypes.map(([type, schema]) => ` ${JSON.stringify(type)}: compileJsonSchema(${JSON.stringify(schema)})`).join(',')} },`);
+  if (plan.person) out.push(`  person: compileJsonSchema(${JSON.stringify(rulesOnly(plan.person))}),`);
+  out.push(`  groups: {${groupTypes.map(([type, schema]) => ` ${JSON.stringify(type)}: compileJsonSchema(${JSON.stringify(rulesOnly(schema))})`).join(',')} },`);
   out.push(`});`, '');
 
   out.push(`type Options = NonNullable<Parameters<typeof createTracker<typeof catalog>>[1]>;`);
@@ -73,6 +73,15 @@ export function generateClient(plan: CatalogJson, header: string): string {
   out.push(`/** Flushes, then stops the tracker. */`);
   out.push(`export function shutdown(timeoutMs?: number): Promise<void> {`, `  return tracker ? tracker.shutdown(timeoutMs) : Promise.resolve();`, `}`, '');
   return out.join('\n');
+}
+
+/** The schema without what only people read (descriptions): the browser bundle carries rules only. */
+function rulesOnly(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(rulesOnly);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) if (key !== 'description' && key !== '$schema') out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, rulesOnly(v)])) : rulesOnly(value);
+  return out;
 }
 
 function escapeDoc(text: string): string {
