@@ -76,7 +76,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
 
   const core = createCoreTracker(catalog, options, {
     randomUUID,
-    now: () => new Date(),
+    now: Date.now,
     library: LIBRARY,
     log: (message) => console.debug(message),
     destinations,

@@ -198,11 +198,15 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
     if (input === undefined) input = {};
     if (!isPlainObject(input)) return notAnObject(input);
     const unknownKeys: string[] = [];
-    const known_: Record<string, unknown> = {};
+    let known_: Record<string, unknown> = input;
     try {
-      for (const key of Object.keys(input)) {
-        if (known.has(key)) known_[key] = input[key];
-        else unknownKeys.push(key);
+      const keys = Object.keys(input);
+      for (const key of keys) if (!known.has(key)) unknownKeys.push(key);
+      // Copy only when something must be removed: the common case parses the caller's object as is.
+      const proto = Object.getPrototypeOf(input);
+      if (unknownKeys.length || (proto !== Object.prototype && proto !== null)) {
+        known_ = {};
+        for (const key of keys) if (known.has(key)) known_[key] = input[key];
       }
     } catch (error) {
       // A throwing getter or Proxy trap: report it, never throw into the host.

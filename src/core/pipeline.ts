@@ -39,7 +39,8 @@ export interface PipelineContext {
   guards: GuardOptions;
   source: string | null;
   randomUUID(): string;
-  now(): Date;
+  /** Milliseconds since the epoch (`Date.now`). */
+  now(): number;
   library: { name: string; version: string };
 }
 
@@ -159,7 +160,7 @@ export function prepareGroupIdentify(
 }
 
 function messageBase(ctx: PipelineContext) {
-  return { uuid: ctx.randomUUID(), timestamp: ctx.now().toISOString(), source: ctx.source, library: ctx.library };
+  return { uuid: ctx.randomUUID(), timestamp: isoNow(ctx.now), source: ctx.source, library: ctx.library };
 }
 
 function refuse<M extends Message>(reason: DropReason, violations: Violation[], redactions: number): Prepared<M> {
@@ -239,10 +240,22 @@ function revenueOf(properties: Record<string, JsonValue>, amountKey: string, cur
   return { amount, currency: typeof currency === 'string' ? currency.toUpperCase() : null };
 }
 
-function toIsoTimestamp(value: TrackCallOptions['timestamp'], now: () => Date): string {
-  if (value === undefined) return now().toISOString();
+// toISOString costs about a microsecond; events in the same millisecond share one string.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoNow(now: () => number): string {
+  const ms = now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+function toIsoTimestamp(value: TrackCallOptions['timestamp'], now: () => number): string {
+  if (value === undefined) return isoNow(now);
   const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? now().toISOString() : date.toISOString();
+  return Number.isNaN(date.getTime()) ? isoNow(now) : date.toISOString();
 }
 
 /** Reads the caller's options defensively: a hostile object must not make track() throw. */

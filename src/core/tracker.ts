@@ -57,7 +57,7 @@ export interface SharedTrackerOptions {
 
 export interface CoreRuntime {
   randomUUID(): string;
-  now(): Date;
+  now(): number;
   library: { name: string; version: string };
   log(message: string): void;
   destinations: DestinationFactory[];

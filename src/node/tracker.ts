@@ -28,7 +28,7 @@ export interface NodeTracker<C extends Catalog<any, any, any>> extends TypedTrac
 export function createTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions = {}, idleReason?: string): NodeTracker<C> {
   const core = createCoreTracker(catalog, options, {
     randomUUID,
-    now: () => new Date(),
+    now: Date.now,
     library: LIBRARY,
     log: (message) => console.debug(message),
     destinations: nodeDestinations(options),

@@ -58,7 +58,7 @@ export function createOutbox<C extends Catalog<any, any, any>>(catalog: C, optio
     guards: guardOptionsFrom(options.guards),
     source: options.source ?? null,
     randomUUID,
-    now: () => new Date(),
+    now: Date.now,
     library: LIBRARY,
   };
 

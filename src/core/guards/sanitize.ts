@@ -26,7 +26,9 @@ export function sanitize(input: Record<string, unknown>, limits: SizeLimits): { 
   const findings: GuardFinding[] = [];
   try {
     const value = sanitizeObject(input, '', 1, limits, findings, new Set<object>());
-    return { value: value ?? {}, findings };
+    const proto = value ? Object.getPrototypeOf(value) : null;
+    // Only a plain object leaves: a class instance or a Set at the top becomes its own keys.
+    return { value: value && (proto === Object.prototype || proto === null) ? value : { ...value }, findings };
   } catch (error) {
     // Last line of defence: an exotic value we did not foresee must not reach the host as a throw.
     findings.push({ path: '', kind: 'non_json', detail: `the properties could not be read (${String(error)}); they were removed` });
@@ -67,9 +69,8 @@ function sanitizeObject(
   }
   for (let i = 0; i < limit; i++) {
     const key = keys[i];
-    const childPath = join(path, key);
     if (FORBIDDEN_KEYS.has(key)) {
-      findings.push({ path: childPath, kind: 'non_json', detail: `the key "${key}" is not allowed; it was removed` });
+      findings.push({ path: join(path, key), kind: 'non_json', detail: `the key "${key}" is not allowed; it was removed` });
       if (!out) copyUpTo(i);
       continue;
     }
@@ -77,11 +78,16 @@ function sanitizeObject(
     try {
       raw = (input as Record<string, unknown>)[key];
     } catch (error) {
-      findings.push({ path: childPath, kind: 'non_json', detail: `reading it threw (${String(error)}); it was removed` });
+      findings.push({ path: join(path, key), kind: 'non_json', detail: `reading it threw (${String(error)}); it was removed` });
       if (!out) copyUpTo(i);
       continue;
     }
-    const clean = sanitizeValue(raw, childPath, depth, limits, findings, seen);
+    // Plain short strings, numbers and booleans (nearly every value) need no path and no copy.
+    if ((typeof raw === 'string' && raw.length <= limits.maxStringLength) || typeof raw === 'boolean' || (typeof raw === 'number' && Number.isFinite(raw) && raw !== 0)) {
+      if (out !== undefined) out[key] = raw;
+      continue;
+    }
+    const clean = sanitizeValue(raw, join(path, key), depth, limits, findings, seen);
     if (clean !== undefined && Object.is(clean, raw) && out === undefined) continue;
     if (!out) copyUpTo(i);
     if (clean !== undefined) out![key] = clean as JsonValue;
