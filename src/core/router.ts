@@ -5,6 +5,8 @@ export interface RouterHooks {
   onError(error: unknown): void;
   onViolation(violation: Violation): void;
   debug(message: string): void;
+  /** Whether `debug` prints anything: messages are only formatted when it does. */
+  debugEnabled?: boolean;
 }
 
 interface Slot {
@@ -43,7 +45,7 @@ export class Router {
       },
       dropped: (reason, count, error) => {
         slot.dropped[reason] = (slot.dropped[reason] ?? 0) + count;
-        hooks.debug(`[${slot.destination?.name}] dropped ${count} (${reason})${error ? `: ${describeError(error)}` : ''}`);
+        if (hooks.debugEnabled) hooks.debug(`[${slot.destination?.name}] dropped ${count} (${reason})${error ? `: ${describeError(error)}` : ''}`);
         if (error !== undefined) hooks.onError(error);
       },
       adopted: (count) => {

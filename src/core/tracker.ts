@@ -85,6 +85,7 @@ export interface CoreTracker {
 }
 
 const DONE: Promise<void> = Promise.resolve();
+const ignore = (): void => {};
 
 /** The runtime-independent tracker: the pipeline, the books and the router. */
 export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTrackerOptions, runtime: CoreRuntime): CoreTracker {
@@ -106,16 +107,16 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     if (log) safely(() => log(`[trackplan] ${message}`));
   };
   const onError = (error: unknown) => {
-    debug(`error: ${describeError(error)}`);
+    if (log) debug(`error: ${describeError(error)}`);
     if (options.onError) safely(() => options.onError!(error));
   };
   const onViolation = (violation: Violation) => {
     counters.violations++;
     if (violation.kind === 'pii' && violation.action === 'redacted') counters.redactions++;
-    debug(`violation [${violation.event}] ${violation.kind}${violation.path ? ` at ${violation.path}` : ''}: ${violation.message} (${violation.action})`);
+    if (log) debug(`violation [${violation.event}] ${violation.kind}${violation.path ? ` at ${violation.path}` : ''}: ${violation.message} (${violation.action})`);
     if (options.onViolation) safely(() => options.onViolation!(violation));
   };
-  const router = new Router([...runtime.destinations, ...(options.destinations ?? [])], { onError, onViolation, debug });
+  const router = new Router([...runtime.destinations, ...(options.destinations ?? [])], { onError, onViolation, debug, debugEnabled: Boolean(log) });
   const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as Record<string, number> };
   let closed = false;
   if (router.names.length === 0) debug(`no destination is configured${runtime.idleReason ? ` (${runtime.idleReason})` : ''}: messages are validated and counted, not sent`);
@@ -129,7 +130,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     for (const violation of prepared.violations) onViolation(violation);
     if (!prepared.ok) {
       drop(prepared.reason);
-      debug(`dropped ${prepared.error.message}`);
+      if (log) debug(`dropped ${prepared.error.message}`);
       if (validation === 'throw' && (prepared.reason === 'invalid' || prepared.reason === 'unknown_event' || prepared.reason === 'invalid_input')) throw prepared.error;
       return DONE;
     }
@@ -144,7 +145,8 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     if (options.disabled) return dropWith('disabled');
     const targets = router.select(prepared.message, only);
     if (targets.length === 0) return dropWith('no_destination');
-    const route = () => router.route(prepared.message, targets).then(logOutcomes(prepared.message));
+    // The message is kept by the log only when there is one: pending deliveries must not pin envelopes.
+    const route = log ? () => router.route(prepared.message, targets).then(logOutcomes(prepared.message)) : () => router.route(prepared.message, targets).then(ignore);
     const delivery = runtime.admit ? runtime.admit(route, drop) : route();
     if (options.waitUntil) safely(() => options.waitUntil!(delivery));
     return delivery;

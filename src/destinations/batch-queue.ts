@@ -33,6 +33,12 @@ interface Item {
   done: Promise<DeliveryOutcome>;
 }
 
+/** Holds the event loop open while a caller awaits us; returns the release. */
+export function keepAlive(): () => void {
+  const handle = setInterval(() => {}, 1 << 30);
+  return () => clearInterval(handle);
+}
+
 /** A timer that never keeps a Node process alive. */
 function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
   const timer = setTimeout(fn, ms);
@@ -52,6 +58,7 @@ export class BatchQueue {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly controller = new AbortController();
   private draining = false;
+  private overflowError: Error | undefined;
   private closed = false;
 
   constructor(
@@ -71,9 +78,11 @@ export class BatchQueue {
     this.queue.push(item);
     this.queuedBytes += item.bytes;
     while (this.queuedBytes > this.options.maxQueueBytes && this.size() > 1) {
-      const oldest = this.queue[this.head++];
+      const oldest = this.shift();
       this.queuedBytes -= oldest.bytes;
-      this.settle([oldest], { delivered: false, reason: 'queue_overflow', error: new Error(`[trackplan] queue over ${this.options.maxQueueBytes} bytes: the oldest message was dropped`) });
+      // One error object for every overflow: a burst can drop many, and each still reaches onError.
+      this.overflowError ??= new Error(`[trackplan] queue over ${this.options.maxQueueBytes} bytes: the oldest messages are being dropped`);
+      this.settle([oldest], { delivered: false, reason: 'queue_overflow', error: this.overflowError });
     }
     this.schedule();
     return done;
@@ -103,7 +112,13 @@ export class BatchQueue {
     const waiting = this.unsettled();
     this.draining = true;
     this.pump();
-    await Promise.all(waiting);
+    // Someone awaits this: keep the process alive through retry back-offs (their timers are unref'd).
+    const release = keepAlive();
+    try {
+      await Promise.all(waiting);
+    } finally {
+      release();
+    }
     if (this.size() === 0) this.draining = false;
   }
 
@@ -112,7 +127,8 @@ export class BatchQueue {
     this.closed = true;
     let deadline: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<void>((resolve) => {
-      deadline = unrefTimer(resolve, Math.max(0, timeoutMs));
+      // Not unref'd: the caller awaits shutdown, so the process stays up until the deadline at most.
+      deadline = setTimeout(resolve, Math.max(0, timeoutMs));
     });
     await Promise.race([this.flush(), expired]);
     clearTimeout(deadline);
@@ -172,16 +188,23 @@ export class BatchQueue {
     while (this.size() > 0 && batch.length < this.options.batchSize) {
       const next = this.queue[this.head];
       if (batch.length > 0 && bytes + next.bytes > this.options.maxBatchBytes) break;
-      this.head++;
+      this.shift();
       bytes += next.bytes;
       this.queuedBytes -= next.bytes;
       batch.push(next);
     }
+    return batch;
+  }
+
+  /** Takes the oldest item, letting go of its slot (a dropped item must not stay reachable). */
+  private shift(): Item {
+    const item = this.queue[this.head];
+    this.queue[this.head++] = undefined as unknown as Item;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return batch;
+    return item;
   }
 
   private async run(batch: Item[]): Promise<void> {
@@ -226,11 +249,16 @@ export class BatchQueue {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = unrefTimer(resolve, ms);
-      this.controller.signal.addEventListener('abort', () => {
+      const signal = this.controller.signal;
+      const onAbort = () => {
         clearTimeout(timer);
         resolve();
-      }, { once: true });
+      };
+      const timer = unrefTimer(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DeliveryReporter, DestinationFactory, Message } from '../core/types';
-import { parseRetryAfter } from './batch-queue';
+import { keepAlive, parseRetryAfter } from './batch-queue';
 import { assertHttpUrl, defaultFetch, type FetchLike } from './http';
 import { capturePropertiesOf } from './posthog-payload';
 import type { PostHogDirectOptions } from './posthog-direct';
@@ -166,14 +166,18 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
       },
       pending: () => queue.length - head + inWindow.length,
       async flush() {
-        while (running || head < queue.length) await kick();
+        const release = keepAlive(); // retry back-offs use unref'd timers; an awaited flush must not exit early
+        try {
+          while (running || head < queue.length) await kick();
+        } finally {
+          release();
+        }
       },
       async shutdown(ms) {
         closed = true;
         let timer: ReturnType<typeof setTimeout> | undefined;
         const deadline = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
-          (timer as { unref?: () => void }).unref?.();
         });
         const result = await Promise.race([this.flush().then(() => 'done' as const), deadline]);
         clearTimeout(timer);

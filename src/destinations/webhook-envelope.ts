@@ -1,6 +1,9 @@
 import type { Envelope, JsonValue } from '../core/types';
 
-/** The envelope a webhook receives: BatchTrack's field names, every field present (`null` when unknown). */
+/**
+ * The envelope a webhook receives: BatchTrack's field names, every field present (`null` when
+ * unknown), nothing more: the queue is bounded by these bytes, so every field costs capacity.
+ */
 export interface WebhookEnvelope {
   uuid: string;
   event_name: string;
@@ -13,9 +16,6 @@ export interface WebhookEnvelope {
   source: string | null;
   schema_version: number;
   properties: Record<string, JsonValue>;
-  groups: Record<string, string>;
-  catalog: { name: string; version: number };
-  library: { name: string; version: string };
 }
 
 /** `organization_id` is the `organization` group's key, else an `organization_id` property. */
@@ -39,8 +39,5 @@ export function toWebhookEnvelope(envelope: Envelope): WebhookEnvelope {
     source: envelope.source,
     schema_version: envelope.schema_version,
     properties: envelope.properties,
-    groups: envelope.groups,
-    catalog: envelope.catalog,
-    library: envelope.library,
   };
 }

@@ -1,0 +1,134 @@
+// `npm run bench`: trackplan beside the SDKs people use today, in one run, on this machine.
+// Writes bench/results/latest.md and latest.json. Peers are dev dependencies of the bench only.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { catalog, event, properties } from './catalog.mjs';
+import { createTracker } from '../dist/node/index.js';
+
+const quick = process.argv.includes('--quick');
+const results = { date: new Date().toISOString(), node: process.version, quick };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (line) => process.stderr.write(`${line}\n`);
+
+// 1. Pipeline cost per event: envelope + validation + guards, no delivery (a disabled tracker routes nothing).
+function perEvent(fn, n) {
+  for (let i = 0; i < 20_000; i++) fn(i); // warm-up
+  const runs = [];
+  for (let r = 0; r < 5; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn(i);
+    runs.push(Number(process.hrtime.bigint() - start) / n);
+  }
+  return median(runs);
+}
+const sample = event(1);
+const tracker = createTracker(catalog, { disabled: true });
+const n = quick ? 50_000 : 200_000;
+results.pipeline = {
+  trackplanNs: perEvent(() => tracker.track('order_paid', sample, { distinctId: 'u_1' }), n),
+  zodSafeParseNs: perEvent(() => properties.safeParse(sample), n),
+  jsonStringifyNs: perEvent(() => JSON.stringify(sample), n),
+};
+results.pipeline.ratioToZod = results.pipeline.trackplanNs / results.pipeline.zodSafeParseNs;
+log(`pipeline: ${JSON.stringify(results.pipeline)}`);
+
+// 2. End to end against a sink in a separate process.
+const sink = spawn(process.execPath, ['bench/sink.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise((resolve) => sink.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port)));
+const sinkUrl = `http://127.0.0.1:${port}`;
+const scenarios = ['trackplan-posthog', 'trackplan-posthog-direct', 'trackplan-webhook', 'posthog-node', 'posthog-node (queue sized to the burst)', '@segment/analytics-node'];
+results.endToEnd = [];
+for (const burst of quick ? [20_000] : [20_000, 200_000]) {
+  for (const name of scenarios) {
+    await fetch(`${sinkUrl}/reset`, { method: 'POST' });
+    const started = Date.now();
+    try {
+      const out = execFileSync(process.execPath, ['--max-old-space-size=8192', 'bench/scenario.mjs', name, String(burst), sinkUrl], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const row = JSON.parse(out.trim().split('\n').at(-1));
+      delete row.trackerStats;
+      results.endToEnd.push(row);
+      log(`${burst} ${name}: ${row.delivered} delivered, ${Math.round(row.eventsPerSecond)}/s, ${row.requests} requests, ${Math.round(row.peakRssMb)} MB`);
+    } catch (error) {
+      results.endToEnd.push({ name, burst, error: `did not finish within 240 s (${Math.round((Date.now() - started) / 1000)} s)` });
+      log(`${burst} ${name}: failed ${error.message.split('\n')[0]}`);
+    }
+  }
+}
+sink.kill();
+
+// 3. Receiver down for 1,000,000 events, then shutdown(5000).
+const downCount = quick ? 200_000 : 1_000_000;
+const down = JSON.parse(execFileSync(process.execPath, ['bench/receiver-down.mjs', String(downCount)], { encoding: 'utf8', timeout: 300_000 }).trim());
+results.receiverDown = { events: downCount, ...down };
+log(`receiver down: ${JSON.stringify(results.receiverDown)}`);
+
+// 4. Browser bundle bytes: esbuild, minified, browser, ESM with code splitting, what loads up front.
+async function pageBytes(contents, externals = []) {
+  const result = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, minify: true, format: 'esm', splitting: true, platform: 'browser', outdir: 'bench/.out', write: false, metafile: true, external: externals, alias: { trackplan: './dist/browser/index.js' }, logLevel: 'silent' });
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint);
+  const upFront = new Set([entry]);
+  for (const file of upFront) for (const imported of outputs[file].imports) if (imported.kind === 'import-statement' && !imported.external) upFront.add(imported.path);
+  const code = result.outputFiles.filter((f) => [...upFront].some((p) => f.path.endsWith(p.replace(/^bench\/\.out\//, '')))).map((f) => f.text).join('\n');
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli: brotliCompressSync(code).length, zod: /ZodError|\$ZodType/.test(code) };
+}
+results.bundles = {
+  'trackplan generated client (storefront, PostHog via snippet + GA4)': await pageBytes(
+    `import { init, trackCheckoutStart } from './schema/clients/storefront/index'; init({ posthog: { client: window.posthog }, ga4: { measurementId: 'G-TEST1234' } }); trackCheckoutStart({ order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });`,
+    ['posthog-js'],
+  ),
+  'trackplan createTracker(catalog) with zod (storefront)': await pageBytes(
+    `import { createTracker } from 'trackplan'; import { catalog } from './schema/storefront'; const t = createTracker(catalog, { posthog: { client: window.posthog }, ga4: { measurementId: 'G-TEST1234' } }); t.track('checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });`,
+    ['posthog-js'],
+  ),
+  'posthog-js (full, import + init + one capture)': await pageBytes(`import posthog from 'posthog-js'; posthog.init('phc_x', { api_host: 'https://us.i.posthog.com' }); posthog.capture('x');`),
+  "zod: import { z } from 'zod'": await pageBytes(`import { z } from 'zod'; console.log(z.object({ a: z.string() }).safeParse({ a: 'x' }));`),
+  "zod: import * as z from 'zod'": await pageBytes(`import * as z from 'zod'; console.log(z.object({ a: z.string() }).safeParse({ a: 'x' }));`),
+};
+log(`bundles: ${JSON.stringify(results.bundles)}`);
+
+// 5. Type-check time of generated catalogs: 500 events with 1,000 call sites beside 50 events with 100.
+function typecheckSeconds(events, calls) {
+  const dir = mkdtempSync(join(tmpdir(), 'trackplan-tc-'));
+  const lines = [`import * as z from 'zod';`, `import { defineCatalog, defineEvent, createTracker } from '${process.cwd()}/src/node/index';`, `export const catalog = defineCatalog({ name: 'big', version: 1, events: {`];
+  for (let i = 0; i < events; i++) lines.push(`  event_${i}_happened: defineEvent({ description: 'Event ${i}', properties: z.object({ id_${i}: z.string(), count: z.number().int(), tier: z.enum(['a', 'b']), note: z.string().optional() }) }),`);
+  lines.push(`}});`, `const t = createTracker(catalog, {});`);
+  for (let i = 0; i < calls; i++) lines.push(`t.track('event_${i % events}_happened', { id_${i % events}: 'x', count: ${i}, tier: 'a' });`);
+  writeFileSync(join(dir, 'catalog.ts'), lines.join('\n'));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', types: [], typeRoots: [`${process.cwd()}/node_modules/@types`] }, files: ['catalog.ts'] }));
+  const started = process.hrtime.bigint();
+  execFileSync(process.execPath, [`${process.cwd()}/node_modules/typescript/bin/tsc`, '-p', join(dir, 'tsconfig.json')], { stdio: 'inherit' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(dir, { recursive: true, force: true });
+  return seconds;
+}
+const small = typecheckSeconds(50, 100);
+const large = typecheckSeconds(500, 1000);
+results.typecheck = { '50 events, 100 calls': small, '500 events, 1,000 calls': large, growth: large / small };
+log(`typecheck: ${JSON.stringify(results.typecheck)}`);
+
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync('bench/results/latest.md', markdown(results));
+process.stdout.write(markdown(results));
+rmSync('bench/.out', { recursive: true, force: true });
+
+function markdown(r) {
+  const f = (x, d = 0) => (typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : String(x));
+  const out = [`# trackplan benchmark (${r.date}, Node ${r.node}${r.quick ? ', quick' : ''})`, ''];
+  out.push('## Pipeline cost per event (8 properties, 4 strings; envelope + validation + guards, no delivery)', '', '| what | ns/event |', '| --- | --- |');
+  out.push(`| trackplan track() | ${f(r.pipeline.trackplanNs)} |`, `| zod safeParse alone | ${f(r.pipeline.zodSafeParseNs)} |`, `| JSON.stringify alone | ${f(r.pipeline.jsonStringifyNs)} |`, `| ratio to zod | ${f(r.pipeline.ratioToZod, 2)}x |`, '');
+  out.push('## End to end against a local sink in another process', '', '| burst | client | call ns/event | events/s end to end | delivered | requests | bytes on the wire | peak RSS MB |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of r.endToEnd) out.push(row.error ? `| ${f(row.burst)} | ${row.name} | ${row.error} | | | | | |` : `| ${f(row.burst)} | ${row.name} | ${f(row.callNsPerEvent)} | ${f(row.eventsPerSecond)} | ${f(row.delivered)} | ${f(row.requests)} | ${f(row.bytes)} | ${f(row.peakRssMb)} |`);
+  out.push('', `## Receiver down: ${f(r.receiverDown.events)} events, then shutdown(5000)`, '', '| peak RSS MB | track() loop s | shutdown s | delivered | dropped | every event accounted |', '| --- | --- | --- | --- | --- | --- |');
+  out.push(`| ${f(r.receiverDown.peakRssMb)} | ${f(r.receiverDown.trackSeconds, 2)} | ${f(r.receiverDown.shutdownSeconds, 2)} | ${f(r.receiverDown.delivered)} | ${Object.entries(r.receiverDown.dropped).map(([k, v]) => `${k}: ${f(v)}`).join(', ')} | ${r.receiverDown.everyEventAccounted} |`, '');
+  out.push('## Browser bundle, what a page loads up front (esbuild, minified)', '', '| page | minified | gzip -9 | brotli | contains zod |', '| --- | --- | --- | --- | --- |');
+  for (const [name, b] of Object.entries(r.bundles)) out.push(`| ${name} | ${f(b.minified)} | ${f(b.gzip)} | ${f(b.brotli)} | ${b.zod ? 'yes' : 'no'} |`);
+  out.push('', '## Type-check time (tsc --noEmit)', '', '| catalog | seconds |', '| --- | --- |');
+  for (const [name, s] of Object.entries(r.typecheck)) out.push(`| ${name} | ${f(s, 2)}${name === 'growth' ? 'x' : ''} |`);
+  return `${out.join('\n')}\n`;
+}
