@@ -40,11 +40,21 @@ log(`pipeline: ${JSON.stringify(results.pipeline)}`);
 const sink = spawn(process.execPath, ['bench/sink.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise((resolve) => sink.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port)));
 const sinkUrl = `http://127.0.0.1:${port}`;
+// A fresh connection each time: a kept-alive one may have been closed by the sink meanwhile.
+const resetSink = async () => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(`${sinkUrl}/reset`, { method: 'POST', headers: { connection: 'close' } });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+};
 const scenarios = ['trackplan-posthog', 'trackplan-posthog-direct', 'trackplan-webhook', 'posthog-node', 'posthog-node (queue sized to the burst)', '@segment/analytics-node'];
 results.endToEnd = [];
 for (const burst of quick ? [20_000] : [20_000, 200_000]) {
   for (const name of scenarios) {
-    await fetch(`${sinkUrl}/reset`, { method: 'POST' });
+    await resetSink();
     const started = Date.now();
     try {
       const out = execFileSync(process.execPath, ['--max-old-space-size=8192', 'bench/scenario.mjs', name, String(burst), sinkUrl], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'ignore'] });

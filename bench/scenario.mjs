@@ -43,7 +43,7 @@ for (let i = 0; i < burst; i++) run.send(i);
 const called = process.hrtime.bigint();
 await run.done();
 const finished = process.hrtime.bigint();
-const stats = await (await fetch(`${sink}/stats`)).json();
+const stats = await (await fetch(`${sink}/stats`, { headers: { connection: 'close' } })).json();
 process.stdout.write(
   JSON.stringify({
     name,

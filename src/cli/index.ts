@@ -7,6 +7,7 @@ import { checkCatalog } from './check';
 import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
+import { INSPECT_HELP, inspectCommand } from './inspect';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
 
@@ -18,6 +19,7 @@ Commands:
   check <catalog.ts>                  lint the plan (naming, consistency, GA4, PostHog, privacy)
   diff <old catalog.json> <new>       classify changes as additive or breaking
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
+  inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
   generate: `trackplan generate <catalog.ts> --out <dir> [--schema-out <dir>] [--docs-out <dir>] [--check]
@@ -35,6 +37,7 @@ Exits 1 on errors (and on warnings with --strict).`,
 Classifies every change as additive or breaking; exits 1 when a breaking change comes without a
 bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
+  inspect: INSPECT_HELP,
 };
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -83,6 +86,7 @@ const commands: Record<string, Command> = {
     return unversioned.length ? 1 : 0;
   },
   dispatch: (argv, io) => dispatchCommand(argv, io),
+  inspect: (argv, io) => inspectCommand(argv, io),
 };
 
 /** The CLI, callable in-process (tests) or from the bin. Returns the exit code. */

@@ -1,6 +1,7 @@
 export { defineCatalog, defineEvent, defineCompiledCatalog } from '../core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, DestinationName } from '../core/catalog';
 export { compileJsonSchema, type JsonSchema } from '../core/json-schema';
+export { createErrorTracker, errorFingerprint, type ErrorTracker, type ErrorContext } from '../core/error-tracking';
 export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackplanError } from '../core/errors';
 export type * from '../core/types';
 export type { TrackCallOptions, ValidationMode } from '../core/pipeline';
@@ -11,4 +12,5 @@ export { createTrackerFromEnv } from './env';
 export { nodeDestinations, type NodeDestinationOptions } from './destinations';
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature';
 export { distinctIdFromCookie } from './cookie';
+export { startInspector, type Inspector, type InspectorOptions, type InspectedEvent } from './inspector';
 export type { TrackContext } from './context';
