@@ -7,7 +7,7 @@ import { objectType, pascalCase } from './ts-types';
  */
 export function generateClient(plan: CatalogJson, header: string): string {
   const names = Object.keys(plan.events);
-  const out: string[] = [header, `import { compileJsonSchema, createTracker, defineCompiledCatalog } from 'trackplan';`, `import type { TrackCallOptions } from 'trackplan';`, ''];
+  const out: string[] = [header, `import { compileJsonSchema, createGeneratedClient, createTracker, defineCompiledCatalog } from 'trackplan';`, `import type { TrackCallOptions } from 'trackplan';`, ''];
   for (const name of names) {
     const event = plan.events[name];
     out.push(`/** Properties of \`${name}\`: ${escapeDoc(event.description)} */`);
@@ -41,17 +41,10 @@ export function generateClient(plan: CatalogJson, header: string): string {
   out.push(`});`, '');
 
   out.push(`type Options = NonNullable<Parameters<typeof createTracker<typeof catalog>>[1]>;`);
-  out.push(`type Tracker = ReturnType<typeof createTracker<typeof catalog>>;`);
-  out.push(`type Call = (tracker: Tracker) => void;`, '');
-  out.push(`let tracker: Tracker | undefined;`);
-  out.push(`// Calls made before init() wait here (at most 1000, the oldest dropped beyond that) and run once it is called.`);
-  out.push(`const early: Call[] = [];`);
-  out.push(`const run = (call: Call): void => {`, `  if (tracker) return call(tracker);`, `  early.push(call);`, `  if (early.length > 1000) early.shift();`, `};`, '');
-  out.push(`/** Creates the tracker with the options of \`createTracker\` for this runtime (browser or Node). */`);
-  out.push(`export function init(options: Options = {} as Options): Tracker {`, `  tracker = createTracker(catalog, options);`, `  for (const call of early.splice(0)) call(tracker);`, `  return tracker;`, `}`, '');
-  out.push(`/** Tracks any event of the catalog, typed by its name. */`);
-  out.push(`export function track<const N extends keyof Events & string>(name: N, props: Events[N], options?: TrackCallOptions): void {`);
-  out.push(`  run((t) => (t.track as (n: string, p: unknown, o?: TrackCallOptions) => void)(name, props, options));`, `}`, '');
+  out.push(`type Tracker = ReturnType<typeof createTracker<typeof catalog>>;`, '');
+  out.push(`// One tracker, made by init(); calls made before init() wait (at most 1000) and run then.`);
+  out.push(`const client = createGeneratedClient<typeof catalog, Tracker, Options>(catalog, createTracker);`, '');
+  out.push(`export const { init, track, identify, alias, group, reset, flush, shutdown } = client;`, '');
   for (const name of names) {
     const event = plan.events[name];
     const params = Object.entries(event.properties.properties ?? {}).map(([key, child]) => ` * @param props.${key} ${escapeDoc((child as { description?: string }).description ?? '')}`);
@@ -59,19 +52,6 @@ export function generateClient(plan: CatalogJson, header: string): string {
     const optional = !(event.properties.required ?? []).length;
     out.push(`export function track${pascalCase(name)}(props: ${pascalCase(name)}Properties${optional ? ' = {} as ' + pascalCase(name) + 'Properties' : ''}, options?: TrackCallOptions): void {`, `  track(${JSON.stringify(name)}, props, options);`, `}`, '');
   }
-  out.push(`/** Identifies the user and sets person traits. */`);
-  out.push(`export function identify(distinctId: string, traits?: Partial<Person>): void {`, `  run((t) => t.identify(distinctId, traits as never));`, `}`, '');
-  out.push(`/** Links a previous id to \`distinctId\`. */`);
-  out.push(`export function alias(distinctId: string, previousId: string): void {`, `  run((t) => t.alias(distinctId, previousId));`, `}`, '');
-  out.push(`/** Sets a group's properties (browser: also puts the user in the group). */`);
-  out.push(`export function group<const G extends keyof Groups & string>(groupType: G, groupKey: string, props?: Partial<Groups[G]>): void {`);
-  out.push(`  run((t) => {`, `    const target = t as unknown as { group?: (...a: unknown[]) => void; groupIdentify?: (...a: unknown[]) => void };`, `    (target.group ?? target.groupIdentify)!.call(t, groupType, groupKey, props);`, `  });`, `}`, '');
-  out.push(`/** Browser: forgets the user (new anonymous id). Node: nothing to reset. */`);
-  out.push(`export function reset(): void {`, `  run((t) => (t as unknown as { reset?: () => void }).reset?.());`, `}`, '');
-  out.push(`/** Resolves once every message so far is delivered or counted as dropped. */`);
-  out.push(`export function flush(): Promise<void> {`, `  return tracker ? tracker.flush() : Promise.resolve();`, `}`, '');
-  out.push(`/** Flushes, then stops the tracker. */`);
-  out.push(`export function shutdown(timeoutMs?: number): Promise<void> {`, `  return tracker ? tracker.shutdown(timeoutMs) : Promise.resolve();`, `}`, '');
   return out.join('\n');
 }
 

@@ -39,6 +39,36 @@ export function keepAlive(): () => void {
   return () => clearInterval(handle);
 }
 
+/** The user-facing knobs of an HTTP destination's queue. */
+export interface QueueSettings {
+  batchSize?: number;
+  flushIntervalMs?: number;
+  maxQueueBytes?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/** The queue options from user settings and the destination's own batch sizes, with the shared defaults. */
+export function queueOptions(
+  settings: QueueSettings,
+  own: { batchSize: number; maxBatchBytes: number },
+  attempt: BatchQueueOptions['attempt'],
+): BatchQueueOptions {
+  return {
+    batchSize: settings.batchSize ?? own.batchSize,
+    maxBatchBytes: own.maxBatchBytes,
+    flushIntervalMs: settings.flushIntervalMs ?? 1000,
+    maxQueueBytes: settings.maxQueueBytes ?? 64 * 1024 * 1024,
+    maxAttempts: settings.maxAttempts ?? 10,
+    concurrency: settings.concurrency ?? 4,
+    retryBaseMs: settings.retryBaseMs ?? 500,
+    retryMaxMs: settings.retryMaxMs ?? 30_000,
+    attempt,
+  };
+}
+
 /** A timer that never keeps a Node process alive. */
 function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
   const timer = setTimeout(fn, ms);

@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory } from '../core/types';
-import { BatchQueue } from './batch-queue';
+import { BatchQueue, queueOptions } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toPostHogEvent } from './posthog-payload';
 
@@ -43,23 +43,13 @@ export function posthogDirectDestination(options: PostHogDirectOptions, runtime:
 
   return (reporter) => {
     const queue = new BatchQueue(
-      {
-        batchSize: options.batchSize ?? 1000,
-        maxBatchBytes: 16 * 1024 * 1024,
-        flushIntervalMs: options.flushIntervalMs ?? 1000,
-        maxQueueBytes: options.maxQueueBytes ?? 64 * 1024 * 1024,
-        maxAttempts: options.maxAttempts ?? 10,
-        concurrency: options.concurrency ?? 4,
-        retryBaseMs: options.retryBaseMs ?? 500,
-        retryMaxMs: options.retryMaxMs ?? 30_000,
-        async attempt(payloads, signal) {
-          const json = `${prefix}${payloads.join(',')}],"sent_at":"${now().toISOString()}"}`;
-          const body = runtime.gzip ? await runtime.gzip(json) : json;
-          const headers: Record<string, string> = { 'content-type': 'application/json' };
-          if (runtime.gzip) headers['content-encoding'] = 'gzip';
-          return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'posthog');
-        },
-      },
+      queueOptions(options, { batchSize: 1000, maxBatchBytes: 16 * 1024 * 1024 }, async (payloads, signal) => {
+        const json = `${prefix}${payloads.join(',')}],"sent_at":"${now().toISOString()}"}`;
+        const body = runtime.gzip ? await runtime.gzip(json) : json;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (runtime.gzip) headers['content-encoding'] = 'gzip';
+        return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'posthog');
+      }),
       reporter,
     );
     return {

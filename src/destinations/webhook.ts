@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DestinationFactory } from '../core/types';
-import { BatchQueue } from './batch-queue';
+import { BatchQueue, queueOptions } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toWebhookEnvelope } from './webhook-envelope';
 
@@ -50,21 +50,11 @@ export function webhookDestination(options: WebhookOptions, runtime: WebhookRunt
 
   return (reporter) => {
     const queue = new BatchQueue(
-      {
-        batchSize: options.batchSize ?? 500,
-        maxBatchBytes: 4 * 1024 * 1024,
-        flushIntervalMs: options.flushIntervalMs ?? 1000,
-        maxQueueBytes: options.maxQueueBytes ?? 64 * 1024 * 1024,
-        maxAttempts: options.maxAttempts ?? 10,
-        concurrency: options.concurrency ?? 4,
-        retryBaseMs: options.retryBaseMs ?? 500,
-        retryMaxMs: options.retryMaxMs ?? 30_000,
-        attempt(payloads, signal) {
-          const body = `{"events":[${payloads.join(',')}]}`;
-          const headers = options.secret ? { ...baseHeaders, 'x-trackplan-signature': runtime.sign!(body, options.secret) } : baseHeaders;
-          return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'webhook');
-        },
-      },
+      queueOptions(options, { batchSize: 500, maxBatchBytes: 4 * 1024 * 1024 }, (payloads, signal) => {
+        const body = `{"events":[${payloads.join(',')}]}`;
+        const headers = options.secret ? { ...baseHeaders, 'x-trackplan-signature': runtime.sign!(body, options.secret) } : baseHeaders;
+        return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'webhook');
+      }),
       reporter,
     );
     return {
