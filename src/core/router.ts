@@ -83,6 +83,24 @@ export class Router {
     return Promise.all(outcomes);
   }
 
+  /** Like `route` when nobody waits for the outcomes: destinations that can skip the promise do. */
+  post(message: Message, targets: readonly Destination[]): void {
+    for (const destination of targets) {
+      const slot = this.slots.find((s) => s.destination === destination)!;
+      slot.routed++;
+      if (!destination.post) {
+        void this.sendGuarded(slot, message);
+        continue;
+      }
+      try {
+        destination.post(message);
+      } catch (error) {
+        slot.dropped.destination_error = (slot.dropped.destination_error ?? 0) + 1;
+        this.hooks.onError(error);
+      }
+    }
+  }
+
   private sendGuarded(slot: Slot, message: Message): Promise<DeliveryOutcome> {
     const fail = (error: unknown): DeliveryOutcome => {
       slot.dropped.destination_error = (slot.dropped.destination_error ?? 0) + 1;

@@ -145,8 +145,14 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     if (options.disabled) return dropWith('disabled');
     const targets = router.select(prepared.message, only);
     if (targets.length === 0) return dropWith('no_destination');
-    // The message is kept by the log only when there is one: pending deliveries must not pin envelopes.
-    const route = log ? () => router.route(prepared.message, targets).then(logOutcomes(prepared.message)) : () => router.route(prepared.message, targets).then(ignore);
+    // Outcomes are awaited only for the debug log and waitUntil; otherwise the message is posted
+    // (no promise chain per message: a burst costs its bytes) and outcomes reach the books alone.
+    const message = prepared.message;
+    const route = log
+      ? () => router.route(message, targets).then(logOutcomes(message))
+      : options.waitUntil
+        ? () => router.route(message, targets).then(ignore)
+        : () => (router.post(message, targets), DONE);
     const delivery = runtime.admit ? runtime.admit(route, drop) : route();
     if (options.waitUntil) safely(() => options.waitUntil!(delivery));
     return delivery;

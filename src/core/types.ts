@@ -168,6 +168,11 @@ export interface Destination {
   /** Message types this destination takes; others are not routed to it. Default: all. */
   readonly accepts?: readonly MessageType[];
   send(message: Message): Promise<DeliveryOutcome>;
+  /**
+   * Optional: `send` for when nobody waits for this message's outcome (it reaches the reporter
+   * all the same). Lets a destination skip the promise per message. Never throws.
+   */
+  post?(message: Message): void;
   pending(): number;
   flush(): Promise<void>;
   shutdown(timeoutMs: number): Promise<void>;

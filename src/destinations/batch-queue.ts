@@ -29,8 +29,16 @@ interface Item {
   payload: string;
   bytes: number;
   settled: boolean;
-  resolve(outcome: DeliveryOutcome): void;
-  done: Promise<DeliveryOutcome>;
+  /** Set only when someone waits for this item (send, or a flush): most items never need one. */
+  resolve?: (outcome: DeliveryOutcome) => void;
+  done?: Promise<DeliveryOutcome>;
+  outcome?: DeliveryOutcome;
+}
+
+/** The item's outcome as a promise, made on first demand. */
+function awaitItem(item: Item): Promise<DeliveryOutcome> {
+  if (item.settled) return Promise.resolve(item.outcome!);
+  return (item.done ??= new Promise<DeliveryOutcome>((resolve) => (item.resolve = resolve)));
 }
 
 /** Holds the event loop open while a caller awaits us; returns the release. */
@@ -98,12 +106,19 @@ export class BatchQueue {
 
   /** Queues one serialized message; resolves with its outcome. */
   enqueue(_message: Message, payload: string): Promise<DeliveryOutcome> {
-    let resolve!: (outcome: DeliveryOutcome) => void;
-    const done = new Promise<DeliveryOutcome>((r) => (resolve = r));
-    const item: Item = { payload, bytes: payload.length, settled: false, resolve, done };
+    const item = this.post(payload);
+    return item.settled ? Promise.resolve(item.outcome!) : awaitItem(item);
+  }
+
+  /**
+   * Queues one serialized message when nobody waits for its outcome (it goes to the reporter):
+   * no promise per message, so a burst costs its bytes, not a promise chain each.
+   */
+  post(payload: string): Item {
+    const item: Item = { payload, bytes: payload.length, settled: false };
     if (this.closed) {
       this.settle([item], { delivered: false, reason: 'shutdown' });
-      return done;
+      return item;
     }
     this.queue.push(item);
     this.queuedBytes += item.bytes;
@@ -115,7 +130,7 @@ export class BatchQueue {
       this.settle([oldest], { delivered: false, reason: 'queue_overflow', error: this.overflowError });
     }
     this.schedule();
-    return done;
+    return item;
   }
 
   /** Removes what is queued (not in flight) and returns its payloads with a way to settle them. */
@@ -185,7 +200,7 @@ export class BatchQueue {
   }
 
   private unsettled(): Promise<DeliveryOutcome>[] {
-    return this.unsettledItems().map((item) => item.done);
+    return this.unsettledItems().map(awaitItem);
   }
 
   private schedule(): void {
@@ -297,7 +312,8 @@ export class BatchQueue {
     for (const item of items) {
       if (item.settled) continue;
       item.settled = true;
-      item.resolve(outcome);
+      item.outcome = outcome;
+      item.resolve?.(outcome);
       count++;
     }
     if (count === 0) return;

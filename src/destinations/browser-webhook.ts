@@ -85,7 +85,7 @@ export function browserWebhookDestination(options: BrowserWebhookOptions, runtim
     const restored = store.load();
     if (restored.length) {
       reporter.adopted(restored.length);
-      for (const payload of restored) void queue.enqueue(undefined as never, payload);
+      for (const payload of restored) queue.post(payload);
     }
 
     return {
@@ -94,6 +94,9 @@ export function browserWebhookDestination(options: BrowserWebhookOptions, runtim
       send(message) {
         if (message.type !== 'track') return Promise.resolve({ delivered: false, reason: 'unsupported' });
         return queue.enqueue(message, JSON.stringify(toWebhookEnvelope(message.envelope)));
+      },
+      post(message) {
+        if (message.type === 'track') queue.post(JSON.stringify(toWebhookEnvelope(message.envelope)));
       },
       pending: () => queue.pending(),
       flush: () => queue.flush(),

@@ -55,6 +55,7 @@ export function posthogDirectDestination(options: PostHogDirectOptions, runtime:
     return {
       name: 'posthog',
       send: (message) => queue.enqueue(message, JSON.stringify(toPostHogEvent(message))),
+      post: (message) => void queue.post(JSON.stringify(toPostHogEvent(message))),
       pending: () => queue.pending(),
       flush: () => queue.flush(),
       shutdown: (timeoutMs) => queue.shutdown(timeoutMs),

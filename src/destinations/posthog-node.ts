@@ -136,6 +136,22 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
       head = 0;
     }
 
+    let overflowError: Error | undefined;
+    const add = (message: Message, resolve: (outcome: DeliveryOutcome) => void) => {
+      const item: Item = { message, bytes: estimateBytes(message), resolve };
+      if (closed) return settle([item], { delivered: false, reason: 'shutdown' });
+      queue.push(item);
+      queuedBytes += item.bytes;
+      while (queuedBytes > maxQueueBytes && queue.length - head > 1) {
+        const oldest = queue[head];
+        queue[head++] = undefined as unknown as Item; // a dropped message must not stay reachable
+        queuedBytes -= oldest.bytes;
+        overflowError ??= new Error(`[trackplan] [posthog] queue over ${maxQueueBytes} bytes: the oldest messages are being dropped`);
+        settle([oldest], { delivered: false, reason: 'queue_overflow', error: overflowError });
+      }
+      void kick();
+    };
+
     const kick = () => {
       if (!running) {
         running = new Promise<void>((resolve) => queueMicrotask(resolve))
@@ -151,18 +167,10 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
     return {
       name: 'posthog',
       send(message) {
-        return new Promise<DeliveryOutcome>((resolve) => {
-          const item: Item = { message, bytes: estimateBytes(message), resolve };
-          if (closed) return settle([item], { delivered: false, reason: 'shutdown' });
-          queue.push(item);
-          queuedBytes += item.bytes;
-          while (queuedBytes > maxQueueBytes && queue.length - head > 1) {
-            const oldest = queue[head++];
-            queuedBytes -= oldest.bytes;
-            settle([oldest], { delivered: false, reason: 'queue_overflow', error: new Error(`[trackplan] [posthog] queue over ${maxQueueBytes} bytes: the oldest message was dropped`) });
-          }
-          void kick();
-        });
+        return new Promise<DeliveryOutcome>((resolve) => add(message, resolve));
+      },
+      post(message) {
+        add(message, ignoreOutcome);
       },
       pending: () => queue.length - head + inWindow.length,
       async flush() {
@@ -193,6 +201,8 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
     };
   };
 }
+
+const ignoreOutcome = (): void => {};
 
 /** A rough serialized size, for the queue bound (no JSON.stringify on the hot path). */
 function estimateBytes(message: Message): number {

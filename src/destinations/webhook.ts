@@ -64,6 +64,9 @@ export function webhookDestination(options: WebhookOptions, runtime: WebhookRunt
         if (message.type !== 'track') return Promise.resolve({ delivered: false, reason: 'unsupported' });
         return queue.enqueue(message, JSON.stringify(toWebhookEnvelope(message.envelope)));
       },
+      post(message) {
+        if (message.type === 'track') queue.post(JSON.stringify(toWebhookEnvelope(message.envelope)));
+      },
       pending: () => queue.pending(),
       flush: () => queue.flush(),
       shutdown: (timeoutMs) => queue.shutdown(timeoutMs),
