@@ -1,5 +1,5 @@
 import type { Catalog } from '../core/catalog';
-import { createTracker, type NodeTracker, type NodeTrackerOptions } from './tracker';
+import { createNodeTracker, type NodeTracker, type NodeTrackerOptions } from './tracker';
 
 const TRUE = /^(1|true|yes|on)$/i;
 
@@ -24,5 +24,5 @@ export function createTrackerFromEnv<C extends Catalog<any, any, any>>(
   if (apiKey && !options.posthog) options.posthog = { apiKey, host: env.POSTHOG_HOST || 'https://us.i.posthog.com' };
   if (webhookUrl && !options.webhook) options.webhook = { url: webhookUrl, secret: env.ANALYTICS_WEBHOOK_SECRET || undefined };
   const idle = !options.posthog && !options.webhook ? 'neither POSTHOG_API_KEY/POSTHOG_PROJECT_API_KEY nor ANALYTICS_WEBHOOK_URL/DOMAIN_EVENT_WEBHOOK_URL is set' : undefined;
-  return createTracker(catalog, options, idle);
+  return createNodeTracker(catalog, options, idle);
 }

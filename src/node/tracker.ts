@@ -25,7 +25,12 @@ export interface NodeTracker<C extends Catalog<any, any, any>> extends TypedTrac
  * const tracker = createTracker(catalog, { posthog: { apiKey: process.env.POSTHOG_API_KEY! }, source: 'billing-service' });
  * tracker.track('order.paid', { order_id: 'o_1', amount: 49, currency: 'USD', ... }, { distinctId: 'user_123' });
  */
-export function createTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions = {}, idleReason?: string): NodeTracker<C> {
+export function createTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions = {}): NodeTracker<C> {
+  return createNodeTracker(catalog, options);
+}
+
+/** `createTracker` plus, for `createTrackerFromEnv`, why nothing will be sent (for the debug log). */
+export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions, idleReason?: string): NodeTracker<C> {
   const core = createCoreTracker(catalog, options, {
     randomUUID,
     now: Date.now,
