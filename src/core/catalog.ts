@@ -188,25 +188,41 @@ function emptyValidator(input: unknown): ValidationResult {
   return { ok: true, value: {}, issues: [], unknownKeys };
 }
 
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const NO_ISSUES = Object.freeze([]) as unknown as ValidationIssue[];
+
+/** Whether the object's enumerable keys are exactly `keys`, in that order. */
+function hasKeysInOrder(object: Record<string, unknown>, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in object) if (key !== keys[i++]) return false;
+  return i === keys.length && keys.length > 0;
+}
+
 /** Wraps a zod object schema as a Validator that never throws. */
 function zodValidator(schema: ObjectSchema, where: string): Validator {
   const shape = shapeOf(schema);
   if (!shape || typeof (schema as { safeParse?: unknown }).safeParse !== 'function')
     throw new TrackplanConfigError(`${where}: expected a z.object({...}) schema.`);
   const known = new Set(Object.keys(shape));
+  // The keys of the last input that needed no copy, in order: calls from one site repeat them, and
+  // comparing interned key strings costs less than a set lookup each.
+  let lastKeys: readonly string[] = NO_KEYS;
   return (input) => {
     if (input === undefined) input = {};
     if (!isPlainObject(input)) return notAnObject(input);
-    const unknownKeys: string[] = [];
+    let unknownKeys: string[] = NO_KEYS as string[];
     let known_: Record<string, unknown> = input;
     try {
-      const keys = Object.keys(input);
-      for (const key of keys) if (!known.has(key)) unknownKeys.push(key);
-      // Copy only when something must be removed: the common case parses the caller's object as is.
       const proto = Object.getPrototypeOf(input);
-      if (unknownKeys.length || (proto !== Object.prototype && proto !== null)) {
-        known_ = {};
-        for (const key of keys) if (known.has(key)) known_[key] = input[key];
+      const plain = proto === Object.prototype || proto === null;
+      if (!plain || !hasKeysInOrder(input, lastKeys)) {
+        const keys = Object.keys(input);
+        for (const key of keys) if (!known.has(key)) (unknownKeys === NO_KEYS ? (unknownKeys = []) : unknownKeys).push(key);
+        // Copy only when something must be removed: the common case parses the caller's object as is.
+        if (unknownKeys.length || !plain) {
+          known_ = {};
+          for (const key of keys) if (known.has(key)) known_[key] = input[key];
+        } else lastKeys = keys;
       }
     } catch (error) {
       // A throwing getter or Proxy trap: report it, never throw into the host.
@@ -219,7 +235,7 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
       // A throwing getter or refinement: report it as an issue, never into the host.
       return { ok: false, value: known_, issues: [{ path: [], code: 'custom', message: `validation threw: ${String(error)}` }], unknownKeys };
     }
-    if (result.success) return { ok: true, value: result.data as Record<string, unknown>, issues: [], unknownKeys };
+    if (result.success) return { ok: true, value: result.data as Record<string, unknown>, issues: NO_ISSUES, unknownKeys };
     const issues: ValidationIssue[] = (result.error?.issues ?? []).map((issue) => ({
       path: issue.path.map((p) => (typeof p === 'number' ? p : String(p))),
       code: issue.code,

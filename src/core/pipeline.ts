@@ -1,5 +1,5 @@
 import { CatalogViolationError } from './errors';
-import { applyGuards, type GuardFinding, type GuardOptions } from './guards';
+import { applyGuards, newKeyMemo, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
 import type {
   AliasMessage,
   Envelope,
@@ -38,10 +38,31 @@ export interface PipelineContext {
   validation: ValidationMode;
   guards: GuardOptions;
   source: string | null;
-  randomUUID(): string;
+  /** A new message id for the given millisecond (a UUIDv7, see `createUuidV7`). */
+  newId(ms: number): string;
   /** Milliseconds since the epoch (`Date.now`). */
   now(): number;
   library: { name: string; version: string };
+  /** Per event: its guard options (the catalog's pii.allow merged in) and key memo. Made on first use. */
+  eventGuards?: Map<RuntimeEventSpec, EventGuards>;
+  /** The envelope's `catalog` field, shared by every envelope. */
+  catalogRef?: { readonly name: string; readonly version: number };
+}
+
+interface EventGuards {
+  options: GuardOptions;
+  memo: KeyMemo;
+}
+
+function eventGuardsOf(ctx: PipelineContext, spec: RuntimeEventSpec): EventGuards {
+  const cache = (ctx.eventGuards ??= new Map());
+  let entry = cache.get(spec);
+  if (!entry) {
+    const options = spec.piiAllow.length ? { ...ctx.guards, allow: mergeAllow(ctx.guards.allow, spec.piiAllow) } : ctx.guards;
+    entry = { options, memo: newKeyMemo() };
+    cache.set(spec, entry);
+  }
+  return entry;
 }
 
 export type DropReason = 'invalid' | 'unknown_event' | 'invalid_input' | 'pii' | 'too_large';
@@ -68,13 +89,13 @@ export function prepareTrack(ctx: PipelineContext, name: string, props: unknown,
   const checked = checkAgainst(spec.validate, props, eventName, 'invalid_properties', violations);
   if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
 
-  const allow = spec.piiAllow.length ? mergeAllow(ctx.guards.allow, spec.piiAllow) : ctx.guards.allow;
-  const guarded = guard(ctx, checked.value, eventName, violations, allow);
+  const guarded = guard(ctx, checked.value, eventName, violations, eventGuardsOf(ctx, spec));
   if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
 
   const properties = guarded.value;
-  const uuid = opts.uuid ?? ctx.randomUUID();
-  const timestamp = toIsoTimestamp(opts.timestamp, ctx.now);
+  const ms = ctx.now();
+  const uuid = opts.uuid ?? ctx.newId(ms);
+  const timestamp = opts.timestamp === undefined ? isoAt(ms) : toIsoTimestamp(opts.timestamp, ms);
   const envelope: Envelope = {
     uuid,
     event: eventName,
@@ -83,7 +104,7 @@ export function prepareTrack(ctx: PipelineContext, name: string, props: unknown,
     groups: opts.groups ?? {},
     properties,
     schema_version: spec.version,
-    catalog: { name: ctx.catalog.name, version: ctx.catalog.version },
+    catalog: (ctx.catalogRef ??= Object.freeze({ name: ctx.catalog.name, version: ctx.catalog.version })),
     source: ctx.source,
     correlation_id: opts.correlationId ?? null,
     entity: opts.entity ?? null,
@@ -103,9 +124,9 @@ export function prepareIdentify(ctx: PipelineContext, distinctId: unknown, trait
   const set = checkAgainst(validator, traits, '$identify', 'invalid_traits', violations);
   const once = setOnce === undefined ? undefined : checkAgainst(validator, setOnce, '$identify', 'invalid_traits', violations);
   if ((!set.ok || (once && !once.ok)) && ctx.validation !== 'report') return refuse('invalid', violations, 0);
-  const guardedSet = guard(ctx, set.value, '$identify', violations, ctx.guards.allow);
+  const guardedSet = guard(ctx, set.value, '$identify', violations);
   if (!guardedSet.ok) return refuse(guardedSet.reason, violations, guardedSet.redactions);
-  const guardedOnce = once ? guard(ctx, once.value, '$identify', violations, ctx.guards.allow) : { ok: true as const, value: {}, redactions: 0 };
+  const guardedOnce = once ? guard(ctx, once.value, '$identify', violations) : { ok: true as const, value: {}, redactions: 0 };
   if (!guardedOnce.ok) return refuse(guardedOnce.reason, violations, guardedSet.redactions + guardedOnce.redactions);
   const base = messageBase(ctx);
   return {
@@ -149,7 +170,7 @@ export function prepareGroupIdentify(
   }
   const checked = checkAgainst(validator, props, '$groupidentify', 'invalid_group_properties', violations);
   if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
-  const guarded = guard(ctx, checked.value, '$groupidentify', violations, ctx.guards.allow);
+  const guarded = guard(ctx, checked.value, '$groupidentify', violations);
   if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
   return {
     ok: true,
@@ -160,7 +181,8 @@ export function prepareGroupIdentify(
 }
 
 function messageBase(ctx: PipelineContext) {
-  return { uuid: ctx.randomUUID(), timestamp: isoNow(ctx.now), source: ctx.source, library: ctx.library };
+  const ms = ctx.now();
+  return { uuid: ctx.newId(ms), timestamp: isoAt(ms), source: ctx.source, library: ctx.library };
 }
 
 function refuse<M extends Message>(reason: DropReason, violations: Violation[], redactions: number): Prepared<M> {
@@ -197,9 +219,8 @@ function checkAgainst(
 
 type Guarded = { ok: true; value: Record<string, JsonValue>; redactions: number } | { ok: false; reason: 'pii' | 'too_large'; redactions: number };
 
-function guard(ctx: PipelineContext, value: Record<string, unknown>, event: string, violations: Violation[], allow: ReadonlySet<string>): Guarded {
-  const options = allow === ctx.guards.allow ? ctx.guards : { ...ctx.guards, allow };
-  const result = applyGuards(value, options);
+function guard(ctx: PipelineContext, value: Record<string, unknown>, event: string, violations: Violation[], only?: EventGuards): Guarded {
+  const result = applyGuards(value, only ? only.options : ctx.guards, only?.memo);
   let redactions = 0;
   for (const finding of result.findings) {
     if (finding.kind === 'pii') redactions++;
@@ -243,8 +264,7 @@ function revenueOf(properties: Record<string, JsonValue>, amountKey: string, cur
 // toISOString costs about a microsecond; events in the same millisecond share one string.
 let lastMs = Number.NaN;
 let lastIso = '';
-function isoNow(now: () => number): string {
-  const ms = now();
+function isoAt(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();
@@ -252,10 +272,9 @@ function isoNow(now: () => number): string {
   return lastIso;
 }
 
-function toIsoTimestamp(value: TrackCallOptions['timestamp'], now: () => number): string {
-  if (value === undefined) return isoNow(now);
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? isoNow(now) : date.toISOString();
+function toIsoTimestamp(value: TrackCallOptions['timestamp'], ms: number): string {
+  const date = value instanceof Date ? value : new Date(value as string | number);
+  return Number.isNaN(date.getTime()) ? isoAt(ms) : date.toISOString();
 }
 
 /** Reads the caller's options defensively: a hostile object must not make track() throw. */

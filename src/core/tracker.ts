@@ -13,6 +13,7 @@ import {
   type ValidationMode,
 } from './pipeline';
 import { Router } from './router';
+import { createUuidV7 } from './uuid';
 import type { DeliveryOutcome, DestinationFactory, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers. */
@@ -56,7 +57,8 @@ export interface SharedTrackerOptions {
 }
 
 export interface CoreRuntime {
-  randomUUID(): string;
+  /** Fills the array with cryptographically random bytes (message ids are built from them). */
+  fillRandom(bytes: Uint8Array): unknown;
   now(): number;
   library: { name: string; version: string };
   log(message: string): void;
@@ -98,7 +100,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     validation,
     guards: guardOptionsFrom(options.guards),
     source: options.source ?? null,
-    randomUUID: runtime.randomUUID,
+    newId: createUuidV7(runtime.fillRandom),
     now: runtime.now,
     library: runtime.library,
   };

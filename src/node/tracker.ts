@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Catalog, GroupTypeOf } from '../core/catalog';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
@@ -32,7 +32,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
 /** `createTracker` plus, for `createTrackerFromEnv`, why nothing will be sent (for the debug log). */
 export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions, idleReason?: string): NodeTracker<C> {
   const core = createCoreTracker(catalog, options, {
-    randomUUID,
+    fillRandom: randomFillSync,
     now: Date.now,
     library: LIBRARY,
     log: (message) => console.debug(message),

@@ -3,9 +3,10 @@ import { CatalogViolationError, TrackplanConfigError } from '../core/errors';
 import { guardOptionsFrom, type SharedTrackerOptions } from '../core/tracker';
 import { prepareTrack, type PipelineContext, type TrackCallOptions } from '../core/pipeline';
 import type { Envelope, Violation } from '../core/types';
+import { createUuidV7 } from '../core/uuid';
 import { LIBRARY } from '../core/version';
 import { organizationIdOf } from '../destinations/webhook-envelope';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { migrationSql } from './schema-sql';
 import { quoteTable, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql';
 
@@ -57,7 +58,7 @@ export function createOutbox<C extends Catalog<any, any, any>>(catalog: C, optio
     validation: 'drop',
     guards: guardOptionsFrom(options.guards),
     source: options.source ?? null,
-    randomUUID,
+    newId: createUuidV7(randomFillSync),
     now: Date.now,
     library: LIBRARY,
   };

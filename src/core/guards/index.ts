@@ -1,5 +1,5 @@
 import type { JsonValue } from '../types';
-import { redactPii } from './pii';
+import { isSensitiveKey, mayHoldPii, redactPii } from './pii';
 import { sanitize, type GuardFinding, type SizeLimits } from './sanitize';
 
 export { DEFAULT_SIZE_LIMITS, sanitize, type GuardFinding, type SizeLimits } from './sanitize';
@@ -19,7 +19,9 @@ export type GuardResult =
   | { ok: false; reason: 'pii' | 'too_large'; findings: GuardFinding[] };
 
 /** sanitize -> PII -> size, in that order, before any destination sees the message. Never throws. */
-export function applyGuards(input: Record<string, unknown>, options: GuardOptions): GuardResult {
+export function applyGuards(input: Record<string, unknown>, options: GuardOptions, memo?: KeyMemo): GuardResult {
+  const flatBytes = untouchedFlatBytes(input, options, memo);
+  if (flatBytes >= 0) return { ok: true, value: input as Record<string, JsonValue>, findings: NO_FINDINGS, bytes: flatBytes };
   const cleaned = sanitize(input, options.limits);
   let value = cleaned.value;
   let findings = cleaned.findings;
@@ -35,6 +37,69 @@ export function applyGuards(input: Record<string, unknown>, options: GuardOption
   if (bytes > options.maxEventBytes) return { ok: false, reason: 'too_large', findings };
   return { ok: true, value, findings, bytes };
 }
+
+const NO_FINDINGS: GuardFinding[] = Object.freeze([]) as unknown as GuardFinding[];
+
+/**
+ * What the guards decided about the keys of objects of one shape (an event's properties), in the
+ * order they came: the next object of that shape compares its keys to these instead of judging each.
+ */
+export interface KeyMemo {
+  keys: string[];
+  /** True where the key needs the full guards (a sensitive or forbidden key). */
+  care: boolean[];
+}
+
+export const newKeyMemo = (): KeyMemo => ({ keys: [], care: [] });
+
+const MEMO_KEYS = 64;
+
+function keyNeedsCare(key: string, options: GuardOptions): boolean {
+  if (key.length >= 9 && FORBIDDEN_KEYS.has(key)) return true;
+  return options.pii !== 'off' && !options.allow.has(key) && isSensitiveKey(key);
+}
+
+/**
+ * The common case in one pass: a plain object of short strings, numbers, booleans and nulls that no
+ * guard would change. Returns its size bound in bytes, or -1 when the full guards must run.
+ */
+function untouchedFlatBytes(input: Record<string, unknown>, options: GuardOptions, memo: KeyMemo | undefined): number {
+  try {
+    const proto = Object.getPrototypeOf(input);
+    if (proto !== Object.prototype && proto !== null) return -1;
+    const scan = options.pii !== 'off';
+    const maxString = options.limits.maxStringLength;
+    let bytes = 2;
+    let count = 0;
+    let j = 0;
+    for (const key in input) {
+      let care: boolean;
+      if (memo !== undefined && key === memo.keys[j]) care = memo.care[j++];
+      else {
+        care = keyNeedsCare(key, options);
+        if (memo !== undefined && j === memo.keys.length && j < MEMO_KEYS) {
+          memo.keys.push(key);
+          memo.care.push(care);
+          j++;
+        } else j = MEMO_KEYS; // off the memo's track: judge the rest one by one
+      }
+      if (care || ++count > options.limits.maxProperties) return -1;
+      const value = input[key];
+      bytes += key.length * 6 + 4;
+      if (typeof value === 'string') {
+        if (value.length > maxString || (scan && value.length >= 6 && !options.allow.has(key) && mayHoldPii(value))) return -1;
+        bytes += 2 + value.length * 6;
+      } else if ((typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) || typeof value === 'boolean' || value === null) {
+        bytes += 24;
+      } else return -1;
+    }
+    return bytes <= options.maxEventBytes ? bytes : -1;
+  } catch {
+    return -1; // a getter threw: the full guards report it
+  }
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * An upper bound of the UTF-8 size of JSON.stringify(value), computed without serializing when the

@@ -53,40 +53,74 @@ function isPhone(match: string): boolean {
   return digits >= 8 && digits <= 15;
 }
 
-/** Replaces the personal data inside one string; returns the same string when there is none. */
-export function redactString(text: string): { value: string; kinds: PiiKind[] } {
+// Which detectors a string needs, from one pass over its characters: most values are short ids
+// and words that need none, and those must cost no allocation.
+const JWT_CHECK = 1;
+const SECRET_CHECK = 2;
+const EMAIL_CHECK = 4;
+const CARD_CHECK = 8;
+const PHONE_CHECK = 16;
+const IBAN_CHECK = 32;
+const SSN_CHECK = 64;
+
+function checksFor(text: string): number {
   let digits = 0;
   let at = false;
   let plus = false;
+  let dash = false;
+  let underscore = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
     else if (c === 64) at = true;
     else if (c === 43) plus = true;
+    else if (c === 45) dash = true;
+    else if (c === 95) underscore = true;
   }
-  if (!at && text.includes('%40')) at = true;
-  const kinds: PiiKind[] = [];
+  let checks = 0;
+  if (text.length >= 16 && text.includes('eyJ')) checks |= JWT_CHECK;
+  // Every secret prefix but three has an underscore; the regex runs only when a hint is there.
+  if (text.length >= 12 && (underscore || text.includes('AKIA') || text.includes('xox') || text.includes('Bearer')) && SECRET_HINT.test(text)) checks |= SECRET_CHECK;
+  if (at || text.includes('%40')) checks |= EMAIL_CHECK;
+  if (digits >= 13) checks |= CARD_CHECK;
+  if (plus && digits >= 8) checks |= PHONE_CHECK;
+  if (digits >= 2 && text.length >= 15) checks |= IBAN_CHECK;
+  if (digits >= 9 && dash) checks |= SSN_CHECK;
+  return checks;
+}
+
+function runChecks(text: string, checks: number, kinds: PiiKind[]): string {
   let value = text;
-  const replace = (pattern: RegExp, kind: PiiKind, accept?: (match: string) => boolean) => {
+  const apply = (check: number, pattern: RegExp, kind: PiiKind, accept?: (match: string) => boolean) => {
+    if (!(checks & check)) return;
     let hit = false;
-    const next = value.replace(pattern, (match) => {
+    value = value.replace(pattern, (match) => {
       if (accept && !accept(match)) return match;
       hit = true;
       return marker(kind);
     });
-    if (hit) {
-      value = next;
-      kinds.push(kind);
-    }
+    if (hit) kinds.push(kind);
   };
-  if (text.length >= 16 && text.includes('eyJ')) replace(JWT, 'jwt');
-  if (text.length >= 12 && SECRET_HINT.test(text)) replace(SECRET, 'secret');
-  if (at) replace(EMAIL, 'email');
-  if (digits >= 13) replace(CARD, 'card', isCard);
-  if (plus && digits >= 8) replace(PHONE, 'phone', isPhone);
-  if (digits >= 2 && text.length >= 15) replace(IBAN, 'iban', isIban);
-  if (digits >= 9 && text.includes('-')) replace(SSN, 'ssn');
-  return { value, kinds };
+  apply(JWT_CHECK, JWT, 'jwt');
+  apply(SECRET_CHECK, SECRET, 'secret');
+  apply(EMAIL_CHECK, EMAIL, 'email');
+  apply(CARD_CHECK, CARD, 'card', isCard);
+  apply(PHONE_CHECK, PHONE, 'phone', isPhone);
+  apply(IBAN_CHECK, IBAN, 'iban', isIban);
+  apply(SSN_CHECK, SSN, 'ssn');
+  return value;
+}
+
+/** Whether any detector would look at this string (a cheap pre-check; false means clean). */
+export function mayHoldPii(text: string): boolean {
+  return checksFor(text) !== 0;
+}
+
+/** Replaces the personal data inside one string; returns the same string when there is none. */
+export function redactString(text: string): { value: string; kinds: PiiKind[] } {
+  const kinds: PiiKind[] = [];
+  const checks = checksFor(text);
+  return { value: checks ? runChecks(text, checks, kinds) : text, kinds };
 }
 
 // Keys are judged by their words (camelCase, snake_case, kebab-case, dots): a key is sensitive when
@@ -152,9 +186,12 @@ function redactObject(input: Record<string, JsonValue>, path: string, allow: Rea
 function redactValue(value: JsonValue, path: string, allow: ReadonlySet<string>, findings: GuardFinding[]): JsonValue {
   if (typeof value === 'string') {
     if (value.length < 6) return value;
-    const result = redactString(value);
-    for (const kind of result.kinds) findings.push({ path, kind: 'pii', detail: kind });
-    return result.value;
+    const checks = checksFor(value);
+    if (checks === 0) return value;
+    const kinds: PiiKind[] = [];
+    const redacted = runChecks(value, checks, kinds);
+    for (const kind of kinds) findings.push({ path, kind: 'pii', detail: kind });
+    return redacted;
   }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {

@@ -24,8 +24,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 export function sanitize(input: Record<string, unknown>, limits: SizeLimits): { value: Record<string, JsonValue>; findings: GuardFinding[] } {
   const findings: GuardFinding[] = [];
+  const depthAtEntry = ancestors.length;
   try {
-    const value = sanitizeObject(input, '', 1, limits, findings, new Set<object>());
+    const value = sanitizeObject(input, '', 1, limits, findings);
     const proto = value ? Object.getPrototypeOf(value) : null;
     // Only a plain object leaves: a class instance or a Set at the top becomes its own keys.
     return { value: value && (proto === Object.prototype || proto === null) ? value : { ...value }, findings };
@@ -33,7 +34,22 @@ export function sanitize(input: Record<string, unknown>, limits: SizeLimits): { 
     // Last line of defence: an exotic value we did not foresee must not reach the host as a throw.
     findings.push({ path: '', kind: 'non_json', detail: `the properties could not be read (${String(error)}); they were removed` });
     return { value: {}, findings };
+  } finally {
+    if (ancestors.length !== depthAtEntry) ancestors.length = depthAtEntry;
   }
+}
+
+// The objects on the path from the top to the value being read, to tell a circular reference. One
+// stack for every call (sanitize is synchronous; a re-entrant call from a toJSON() stacks on top).
+const ancestors: object[] = [];
+
+function copyKeys(input: object, keys: string[], count: number): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (let j = 0; j < count; j++) {
+    const key = keys[j];
+    if (!FORBIDDEN_KEYS.has(key)) out[key] = (input as Record<string, JsonValue>)[key];
+  }
+  return out;
 }
 
 const join = (base: string, key: string | number) => (base === '' ? String(key) : `${base}.${key}`);
@@ -44,7 +60,6 @@ function sanitizeObject(
   depth: number,
   limits: SizeLimits,
   findings: GuardFinding[],
-  seen: Set<object>,
 ): Record<string, JsonValue> | undefined {
   let keys: string[];
   try {
@@ -53,25 +68,18 @@ function sanitizeObject(
     findings.push({ path, kind: 'non_json', detail: `the object could not be read (${String(error)}); it was removed` });
     return undefined;
   }
-  seen.add(input);
+  ancestors.push(input);
   let out: Record<string, JsonValue> | undefined;
-  const copyUpTo = (count: number) => {
-    out = {};
-    for (let j = 0; j < count; j++) {
-      const k = keys[j];
-      if (!FORBIDDEN_KEYS.has(k)) out[k] = (input as Record<string, JsonValue>)[k];
-    }
-  };
   const limit = Math.min(keys.length, limits.maxProperties);
   if (keys.length > limits.maxProperties) {
     findings.push({ path, kind: 'truncated', detail: `${keys.length} properties; only the first ${limits.maxProperties} were kept` });
-    copyUpTo(0);
+    out = {};
   }
   for (let i = 0; i < limit; i++) {
     const key = keys[i];
     if (FORBIDDEN_KEYS.has(key)) {
       findings.push({ path: join(path, key), kind: 'non_json', detail: `the key "${key}" is not allowed; it was removed` });
-      if (!out) copyUpTo(i);
+      if (!out) out = copyKeys(input, keys, i);
       continue;
     }
     let raw: unknown;
@@ -79,7 +87,7 @@ function sanitizeObject(
       raw = (input as Record<string, unknown>)[key];
     } catch (error) {
       findings.push({ path: join(path, key), kind: 'non_json', detail: `reading it threw (${String(error)}); it was removed` });
-      if (!out) copyUpTo(i);
+      if (!out) out = copyKeys(input, keys, i);
       continue;
     }
     // Plain short strings, numbers and booleans (nearly every value) need no path and no copy.
@@ -87,17 +95,17 @@ function sanitizeObject(
       if (out !== undefined) out[key] = raw;
       continue;
     }
-    const clean = sanitizeValue(raw, join(path, key), depth, limits, findings, seen);
+    const clean = sanitizeValue(raw, join(path, key), depth, limits, findings);
     if (clean !== undefined && Object.is(clean, raw) && out === undefined) continue;
-    if (!out) copyUpTo(i);
+    if (!out) out = copyKeys(input, keys, i);
     if (clean !== undefined) out![key] = clean as JsonValue;
   }
-  seen.delete(input);
+  ancestors.pop();
   return out ?? (input as Record<string, JsonValue>);
 }
 
 /** Returns the JSON-safe value, the same reference when untouched, or undefined to remove it. */
-function sanitizeValue(value: unknown, path: string, depth: number, limits: SizeLimits, findings: GuardFinding[], seen: Set<object>): unknown {
+function sanitizeValue(value: unknown, path: string, depth: number, limits: SizeLimits, findings: GuardFinding[]): unknown {
   switch (typeof value) {
     case 'string':
       if (value.length <= limits.maxStringLength) return value;
@@ -121,7 +129,7 @@ function sanitizeValue(value: unknown, path: string, depth: number, limits: Size
   }
   if (value === null) return null;
   const object = value as object;
-  if (seen.has(object)) {
+  if (ancestors.includes(object)) {
     findings.push({ path, kind: 'non_json', detail: 'a circular reference was replaced' });
     return '[circular]';
   }
@@ -133,9 +141,9 @@ function sanitizeValue(value: unknown, path: string, depth: number, limits: Size
     findings.push({ path, kind: 'truncated', detail: `nested deeper than ${limits.maxDepth} levels; it was removed` });
     return undefined;
   }
-  if (Array.isArray(object)) return sanitizeArray(object, path, depth + 1, limits, findings, seen);
-  if (object instanceof Map) return sanitizeValue(Object.fromEntries(safeEntries(object)), path, depth, limits, findings, seen);
-  if (object instanceof Set) return sanitizeArray([...object], path, depth + 1, limits, findings, seen);
+  if (Array.isArray(object)) return sanitizeArray(object, path, depth + 1, limits, findings);
+  if (object instanceof Map) return sanitizeValue(Object.fromEntries(safeEntries(object)), path, depth, limits, findings);
+  if (object instanceof Set) return sanitizeArray([...object], path, depth + 1, limits, findings);
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
     findings.push({ path, kind: 'non_json', detail: 'binary data is not sent; it was removed' });
     return undefined;
@@ -143,17 +151,17 @@ function sanitizeValue(value: unknown, path: string, depth: number, limits: Size
   const toJSON = (object as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
     try {
-      return sanitizeValue(toJSON.call(object), path, depth, limits, findings, seen);
+      return sanitizeValue(toJSON.call(object), path, depth, limits, findings);
     } catch (error) {
       findings.push({ path, kind: 'non_json', detail: `toJSON() threw (${String(error)}); it was removed` });
       return undefined;
     }
   }
-  return sanitizeObject(object, path, depth + 1, limits, findings, seen);
+  return sanitizeObject(object, path, depth + 1, limits, findings);
 }
 
-function sanitizeArray(input: unknown[], path: string, depth: number, limits: SizeLimits, findings: GuardFinding[], seen: Set<object>): JsonValue[] {
-  seen.add(input);
+function sanitizeArray(input: unknown[], path: string, depth: number, limits: SizeLimits, findings: GuardFinding[]): JsonValue[] {
+  ancestors.push(input);
   let out: JsonValue[] | undefined;
   const length = Math.min(input.length, limits.maxArrayLength);
   if (input.length > limits.maxArrayLength) {
@@ -167,13 +175,13 @@ function sanitizeArray(input: unknown[], path: string, depth: number, limits: Si
     } catch {
       raw = undefined;
     }
-    let clean = sanitizeValue(raw, join(path, i), depth, limits, findings, seen);
+    let clean = sanitizeValue(raw, join(path, i), depth, limits, findings);
     if (clean !== undefined && Object.is(clean, raw) && out === undefined) continue;
     if (!out) out = input.slice(0, i) as JsonValue[];
     if (clean === undefined) clean = null; // JSON.stringify turns holes into null too
     out.push(clean as JsonValue);
   }
-  seen.delete(input);
+  ancestors.pop();
   return out ?? (input as JsonValue[]);
 }
 
