@@ -208,10 +208,13 @@ function checkAgainst(
   } catch (error) {
     result = { ok: false, value: {}, issues: [{ path: [], code: 'custom', message: `validation threw: ${describeError(error)}` }], unknownKeys: [] };
   }
-  for (const issue of result.issues) {
+  // Indexed loops: these arrays are nearly always the shared empty ones.
+  for (let i = 0; i < result.issues.length; i++) {
+    const issue = result.issues[i];
     violations.push({ kind, event, message: issue.message, path: issue.path.length ? issue.path.join('.') : undefined, action: 'delivered' });
   }
-  for (const key of result.unknownKeys) {
+  for (let i = 0; i < result.unknownKeys.length; i++) {
+    const key = result.unknownKeys[i];
     violations.push({ kind: 'unknown_properties', event, message: `"${key}" is not declared for this event; it was removed`, path: key, action: 'removed' });
   }
   return result;
@@ -222,7 +225,8 @@ type Guarded = { ok: true; value: Record<string, JsonValue>; redactions: number 
 function guard(ctx: PipelineContext, value: Record<string, unknown>, event: string, violations: Violation[], only?: EventGuards): Guarded {
   const result = applyGuards(value, only ? only.options : ctx.guards, only?.memo);
   let redactions = 0;
-  for (const finding of result.findings) {
+  for (let i = 0; i < result.findings.length; i++) {
+    const finding = result.findings[i];
     if (finding.kind === 'pii') redactions++;
     violations.push(findingToViolation(finding, event, result.ok ? undefined : result.reason));
   }

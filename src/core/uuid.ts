@@ -1,3 +1,5 @@
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /**
  * UUIDv7 ids (RFC 9562, section 6.2, method 1): 48 bits of Unix milliseconds, the version, 12 random
  * bits, the variant, 30 random bits and a 32-bit counter seeded at random each millisecond.
@@ -19,6 +21,12 @@ export function createUuidV7(fillRandom: (bytes: Uint8Array) => unknown): (ms: n
   let lastMs = -1;
   let prefix = '';
   let counter = 0;
+  // The id but its last two hex digits, remade when the counter's low byte wraps: most ids then
+  // cost one concatenation and no number formatting.
+  let upTo30 = '';
+  const remakeUpTo30 = () => {
+    upTo30 = prefix + (counter >>> 8).toString(16).padStart(6, '0');
+  };
 
   const startMillisecond = (ms: number) => {
     lastMs = ms;
@@ -29,6 +37,7 @@ export function createUuidV7(fillRandom: (bytes: Uint8Array) => unknown): (ms: n
     prefix = `${time.slice(0, 8)}-${time.slice(8)}-7${randA}-${variant}-${randB}`;
     // Below 2^31, so at least 2^31 ids fit in the millisecond before the counter could wrap.
     counter = ((randomByte() & 0x7f) << 24) | (randomByte() << 16) | (randomByte() << 8) | randomByte();
+    remakeUpTo30();
   };
 
   return (now) => {
@@ -36,7 +45,7 @@ export function createUuidV7(fillRandom: (bytes: Uint8Array) => unknown): (ms: n
     // A clock that steps back keeps the last millisecond, so ids stay in order.
     if (ms > lastMs || !(ms >= 0)) startMillisecond(ms >= 0 ? ms : lastMs + 1);
     else if (counter >= 0xffffffff) startMillisecond(lastMs + 1);
-    else counter++;
-    return prefix + counter.toString(16).padStart(8, '0');
+    else if ((++counter & 0xff) === 0) remakeUpTo30();
+    return upTo30 + HEX_BYTE[counter & 0xff];
   };
 }

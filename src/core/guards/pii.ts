@@ -68,20 +68,26 @@ function checksFor(text: string): number {
   let at = false;
   let plus = false;
   let dash = false;
-  let underscore = false;
+  // A secret prefix has an underscore (sk_, ghp_, github_pat_) or starts AKIA, xox or Bearer.
+  let secretHint = false;
+  let percent = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
     else if (c === 64) at = true;
     else if (c === 43) plus = true;
     else if (c === 45) dash = true;
-    else if (c === 95) underscore = true;
+    else if (c === 37) percent = true;
+    else if (c === 95) secretHint = true;
+    else if (c === 65 || c === 66 || c === 120) {
+      const next = text.charCodeAt(i + 1);
+      if ((c === 65 && next === 75) || (c === 66 && next === 101) || (c === 120 && next === 111)) secretHint = true;
+    }
   }
   let checks = 0;
   if (text.length >= 16 && text.includes('eyJ')) checks |= JWT_CHECK;
-  // Every secret prefix but three has an underscore; the regex runs only when a hint is there.
-  if (text.length >= 12 && (underscore || text.includes('AKIA') || text.includes('xox') || text.includes('Bearer')) && SECRET_HINT.test(text)) checks |= SECRET_CHECK;
-  if (at || text.includes('%40')) checks |= EMAIL_CHECK;
+  if (text.length >= 12 && secretHint && SECRET_HINT.test(text)) checks |= SECRET_CHECK;
+  if (at || (percent && text.includes('%40'))) checks |= EMAIL_CHECK;
   if (digits >= 13) checks |= CARD_CHECK;
   if (plus && digits >= 8) checks |= PHONE_CHECK;
   if (digits >= 2 && text.length >= 15) checks |= IBAN_CHECK;
