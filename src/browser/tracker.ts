@@ -51,7 +51,6 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   if (!['granted', 'denied', 'pending'].includes(consent)) throw new TrackplanConfigError(`consent must be 'granted', 'denied' or 'pending' (got ${JSON.stringify(consent)}).`);
   const gate = new ConsentGate(consent, options.maxHeld ?? 1000);
   const randomUUID = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : fallbackUUID());
-  const fillRandom = (bytes: Uint8Array) => globalThis.crypto.getRandomValues(bytes);
   const storage = safeStorage(win);
   let posthogClient: PostHogJsLike | undefined;
   const identity = new BrowserIdentity(storage, randomUUID, () => posthogClient?.get_distinct_id?.());
@@ -76,7 +75,9 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   }
 
   const core = createCoreTracker(catalog, options, {
-    fillRandom,
+    // A page tracks a few events a second: a random v4 id each costs nothing that matters, where
+    // the v7 generator Node uses for bursts would cost bundle bytes.
+    newId: randomUUID,
     now: Date.now,
     library: LIBRARY,
     log: (message) => console.debug(message),

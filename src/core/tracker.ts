@@ -13,7 +13,6 @@ import {
   type ValidationMode,
 } from './pipeline';
 import { Router } from './router';
-import { createUuidV7 } from './uuid';
 import type { DeliveryOutcome, DestinationFactory, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers. */
@@ -57,8 +56,8 @@ export interface SharedTrackerOptions {
 }
 
 export interface CoreRuntime {
-  /** Fills the array with cryptographically random bytes (message ids are built from them). */
-  fillRandom(bytes: Uint8Array): unknown;
+  /** A new message id for the millisecond `ms` (Node: `createUuidV7`; the browser: `crypto.randomUUID`). */
+  newId(ms: number): string;
   now(): number;
   library: { name: string; version: string };
   log(message: string): void;
@@ -100,7 +99,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     validation,
     guards: guardOptionsFrom(options.guards),
     source: options.source ?? null,
-    newId: createUuidV7(runtime.fillRandom),
+    newId: runtime.newId,
     now: runtime.now,
     library: runtime.library,
   };

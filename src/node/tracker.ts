@@ -2,6 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import type { Catalog, GroupTypeOf } from '../core/catalog';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
+import { createUuidV7 } from '../core/uuid';
 import type { GroupProps, PersonTraits, TypedTrackerBase } from '../core/typed';
 import { LIBRARY } from '../core/version';
 import { currentContext, runWithContext, type TrackContext } from './context';
@@ -32,7 +33,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
 /** `createTracker` plus, for `createTrackerFromEnv`, why nothing will be sent (for the debug log). */
 export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions, idleReason?: string): NodeTracker<C> {
   const core = createCoreTracker(catalog, options, {
-    fillRandom: randomFillSync,
+    newId: createUuidV7(randomFillSync),
     now: Date.now,
     library: LIBRARY,
     log: (message) => console.debug(message),

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  * The goal is 8 KB; BUDGET_BYTES is today's figure plus a small margin, so a regression fails CI.
  */
 const GOAL_BYTES = 8 * 1024;
-const BUDGET_BYTES = 16.5 * 1024;
+const BUDGET_BYTES = 17 * 1024;
 const NODE_ONLY = [/["'`]node:[a-z_/]+["'`]/, /posthog-node/, /AsyncLocalStorage/];
 
 export async function pageBytes(source: string): Promise<{ gzip: number; raw: number; code: string }> {
