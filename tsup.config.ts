@@ -6,6 +6,7 @@ export default defineConfig([
       'node/index': 'src/node/index.ts',
       'testing/index': 'src/testing/index.ts',
       'outbox/index': 'src/outbox/index.ts',
+      'client/node': 'src/client/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -26,7 +27,9 @@ export default defineConfig([
     external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite', 'jiti'],
   },
   {
-    entry: { 'browser/index': 'src/browser/index.ts' },
+    // client: the generated clients' queue; it loads the tracker (runtime) with import() at init().
+    entry: { index: 'src/browser/index.ts', client: 'src/client/browser.ts' },
+    outDir: 'dist/browser',
     format: ['esm', 'cjs'],
     dts: true,
     platform: 'browser',

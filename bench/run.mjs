@@ -83,15 +83,34 @@ const down = JSON.parse(execFileSync(process.execPath, ['bench/receiver-down.mjs
 results.receiverDown = { events: downCount, ...down };
 log(`receiver down: ${JSON.stringify(results.receiverDown)}`);
 
-// 4. Browser bundle bytes: esbuild, minified, browser, ESM with code splitting, what loads up front.
+// 4. Browser bundle bytes: esbuild, minified, browser, ESM with code splitting. Up front = the entry
+// chunk plus the chunks it imports statically. After init() = also the chunks the entry imports with
+// import() (a generated client's tracker runtime) and their static imports; total = every chunk,
+// those only some configurations load (the webhook's code, posthog-js by apiKey) included.
 async function pageBytes(contents, externals = []) {
-  const result = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, minify: true, format: 'esm', splitting: true, platform: 'browser', outdir: 'bench/.out', write: false, metafile: true, external: externals, alias: { trackplan: './dist/browser/index.js' }, logLevel: 'silent' });
+  const alias = { trackplan: './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js' };
+  const result = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, minify: true, format: 'esm', splitting: true, platform: 'browser', outdir: 'bench/.out', write: false, metafile: true, external: externals, alias, logLevel: 'silent' });
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint);
-  const upFront = new Set([entry]);
-  for (const file of upFront) for (const imported of outputs[file].imports) if (imported.kind === 'import-statement' && !imported.external) upFront.add(imported.path);
-  const code = result.outputFiles.filter((f) => [...upFront].some((p) => f.path.endsWith(p.replace(/^bench\/\.out\//, '')))).map((f) => f.text).join('\n');
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli: brotliCompressSync(code).length, zod: /ZodError|\$ZodType/.test(code) };
+  const closure = (roots) => {
+    const set = new Set(roots);
+    for (const file of set) for (const imported of outputs[file].imports) if (imported.kind === 'import-statement' && !imported.external) set.add(imported.path);
+    return set;
+  };
+  const upFront = closure([entry]);
+  const afterInit = closure([entry, ...outputs[entry].imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path)]);
+  const textOf = (files) => result.outputFiles.filter((f) => [...files].some((p) => f.path.endsWith(p.replace(/^bench\/\.out\//, '')))).map((f) => f.text).join('\n');
+  const code = textOf(upFront);
+  const init = textOf(afterInit);
+  const all = result.outputFiles.map((f) => f.text).join('\n');
+  return {
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code).length,
+    afterInit: { minified: init.length, gzip: gzipSync(init, { level: 9 }).length },
+    total: { chunks: result.outputFiles.length, minified: all.length, gzip: gzipSync(all, { level: 9 }).length, brotli: brotliCompressSync(all).length },
+    zod: /ZodError|\$ZodType/.test(all),
+  };
 }
 results.bundles = {
   'trackplan generated client (storefront, PostHog via snippet + GA4)': await pageBytes(
@@ -146,8 +165,8 @@ function markdown(r) {
   for (const row of r.endToEnd) out.push(row.error ? `| ${f(row.burst)} | ${row.name} | ${row.error} | | | | | |` : `| ${f(row.burst)} | ${row.name} | ${f(row.callNsPerEvent)} | ${f(row.eventsPerSecond)} | ${f(row.delivered)} | ${f(row.requests)} | ${f(row.bytes)} | ${f(row.peakRssMb)} |`);
   out.push('', `## Receiver down: ${f(r.receiverDown.events)} events, then shutdown(5000)`, '', '| peak RSS MB | track() loop s | shutdown s | delivered | dropped | every event accounted |', '| --- | --- | --- | --- | --- | --- |');
   out.push(`| ${f(r.receiverDown.peakRssMb)} | ${f(r.receiverDown.trackSeconds, 2)} | ${f(r.receiverDown.shutdownSeconds, 2)} | ${f(r.receiverDown.delivered)} | ${Object.entries(r.receiverDown.dropped).map(([k, v]) => `${k}: ${f(v)}`).join(', ')} | ${r.receiverDown.everyEventAccounted} |`, '');
-  out.push('## Browser bundle, what a page loads up front (esbuild, minified)', '', '| page | minified | gzip -9 | brotli | contains zod |', '| --- | --- | --- | --- | --- |');
-  for (const [name, b] of Object.entries(r.bundles)) out.push(`| ${name} | ${f(b.minified)} | ${f(b.gzip)} | ${f(b.brotli)} | ${b.zod ? 'yes' : 'no'} |`);
+  out.push('## Browser bundle (esbuild, minified, ESM with code splitting)', '', 'Up front: the entry chunk and the chunks it imports statically. After init(): also the chunks the entry loads with `import()` and their static imports (for a generated client, its tracker runtime; for the createTracker page, the webhook\'s code, which loads only when a webhook is configured). All chunks: every chunk of the page.', '', '| page | up front minified | up front gzip -9 | up front brotli | after init() minified | after init() gzip -9 | all chunks | all minified | all gzip -9 | contains zod |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, b] of Object.entries(r.bundles)) out.push(`| ${name} | ${f(b.minified)} | ${f(b.gzip)} | ${f(b.brotli)} | ${f(b.afterInit.minified)} | ${f(b.afterInit.gzip)} | ${f(b.total.chunks)} | ${f(b.total.minified)} | ${f(b.total.gzip)} | ${b.zod ? 'yes' : 'no'} |`);
   out.push('', '## Type-check time (tsc --noEmit)', '', '| catalog | seconds |', '| --- | --- |');
   for (const [name, s] of Object.entries(r.typecheck)) out.push(`| ${name} | ${f(s, 2)}${name === 'growth' ? 'x' : ''} |`);
   return `${out.join('\n')}\n`;

@@ -5,8 +5,9 @@ import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
 import type { GroupProps, PersonTraits, TypedTrackerBase } from '../core/typed';
 import type { ConsentState, DestinationFactory } from '../core/types';
 import { LIBRARY } from '../core/version';
-import { browserWebhookDestination, type BrowserWebhookOptions } from '../destinations/browser-webhook';
+import type { BrowserWebhookOptions } from '../destinations/browser-webhook';
 import { ga4Destination, type Gtag } from '../destinations/ga4';
+import { lazyBrowserWebhook } from '../destinations/lazy-browser-webhook';
 import { posthogJsDestination, type CaptureResultLike, type PostHogJsLike } from '../destinations/posthog-js';
 import { ConsentGate } from './consent';
 import { BrowserIdentity } from './identity';
@@ -20,7 +21,10 @@ export interface BrowserTrackerOptions extends SharedTrackerOptions {
   posthog?: { client: PostHogJsLike } | { apiKey: string; host?: string; options?: Record<string, unknown> };
   /** GA4 through `window.gtag` / `dataLayer`. */
   ga4?: { measurementId: string };
-  /** A JSON webhook: fetch with keepalive, `sendBeacon` when the page hides, unsent events kept for the next page. */
+  /**
+   * A JSON webhook: fetch with keepalive, `sendBeacon` when the page hides, unsent events kept for the
+   * next page. Its code loads with `import()` when configured; meanwhile events wait (at most 1000).
+   */
   webhook?: BrowserWebhookOptions;
   /** Default `'granted'`. With `'pending'` messages wait in memory (at most `maxHeld`); with `'denied'` they are dropped and counted. */
   consent?: ConsentState;
@@ -65,12 +69,17 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     destinations.push(ga4Destination(options.ga4, { gtag: () => gtagOf(win) }));
   }
   if (options.webhook) {
+    // Its batching, retry and HTTP code loads with import() only when a webhook is configured.
     destinations.push(
-      browserWebhookDestination(options.webhook, {
-        sendBeacon: win?.navigator?.sendBeacon ? (url, body) => win.navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : undefined,
-        storage,
-        onPageHide: win ? (listener) => onPageHide(win, listener) : undefined,
-      }),
+      lazyBrowserWebhook(
+        options.webhook,
+        {
+          sendBeacon: win?.navigator?.sendBeacon ? (url, body) => win.navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : undefined,
+          storage,
+          onPageHide: win ? (listener) => onPageHide(win, listener) : undefined,
+        },
+        () => import('../destinations/browser-webhook'),
+      ),
     );
   }
 

@@ -3,11 +3,14 @@ import { objectType, pascalCase } from './ts-types';
 
 /**
  * The generated app module: typed `track`, one function per event, identity helpers, and the
- * catalog in zod-free form (JSON Schema compiled at load time), so a browser bundle has no zod.
+ * catalog in zod-free form (JSON Schema compiled when init() has the runtime), so a browser bundle has
+ * no zod and a page loads only the typed functions and a call queue up front.
  */
 export function generateClient(plan: CatalogJson, header: string): string {
   const names = Object.keys(plan.events);
-  const out: string[] = [header, `import { compileJsonSchema, createGeneratedClient, createTracker, defineCompiledCatalog } from 'trackplan';`, `import type { TrackCallOptions } from 'trackplan';`, ''];
+  // Only the queue of trackplan/client loads up front; the tracker and the compiled catalog load at init()
+  // (in the browser with import(); on Node at once). Types come from trackplan and cost no bytes.
+  const out: string[] = [header, `import { createGeneratedClient } from 'trackplan/client';`, `import type { CatalogCompiler, TrackCallOptions, createTracker } from 'trackplan';`, ''];
   for (const name of names) {
     const event = plan.events[name];
     out.push(`/** Properties of \`${name}\`: ${escapeDoc(event.description)} */`);
@@ -31,20 +34,28 @@ export function generateClient(plan: CatalogJson, header: string): string {
       ...(e.revenue ? { revenue: e.revenue } : {}),
       piiAllow: e.piiAllow,
     };
-    return `    ${JSON.stringify(name)}: { ...${JSON.stringify(spec)}, validate: compileJsonSchema(${JSON.stringify(rulesOnly(e.properties))}) },`;
+    return `      ${JSON.stringify(name)}: { ...${JSON.stringify(spec)}, validate: compileJsonSchema(${JSON.stringify(rulesOnly(e.properties))}) },`;
   });
-  out.push(`export const catalog = defineCompiledCatalog<Events, Person, Groups>({`);
-  out.push(`  name: ${JSON.stringify(plan.name)},`, `  version: ${plan.version},`);
-  out.push(`  events: {\n${runtimeEvents.join('\n')}\n  },`);
-  if (plan.person) out.push(`  person: compileJsonSchema(${JSON.stringify(rulesOnly(plan.person))}),`);
-  out.push(`  groups: {${groupTypes.map(([type, schema]) => ` ${JSON.stringify(type)}: compileJsonSchema(${JSON.stringify(rulesOnly(schema))})`).join(',')} },`);
-  out.push(`});`, '');
+  out.push(`/**`);
+  out.push(` * The ${plan.name} catalog without zod: each event's properties are checked by a validator compiled`);
+  out.push(` * from its JSON Schema, enforcing the same rules as the zod schema. init() calls this once the`);
+  out.push(` * runtime is there; on its own: \`compileCatalog({ compileJsonSchema, defineCompiledCatalog })\` from 'trackplan'.`);
+  out.push(` */`);
+  out.push(`export function compileCatalog({ compileJsonSchema, defineCompiledCatalog }: CatalogCompiler) {`);
+  out.push(`  return defineCompiledCatalog<Events, Person, Groups>({`);
+  out.push(`    name: ${JSON.stringify(plan.name)},`, `    version: ${plan.version},`);
+  out.push(`    events: {\n${runtimeEvents.join('\n')}\n    },`);
+  if (plan.person) out.push(`    person: compileJsonSchema(${JSON.stringify(rulesOnly(plan.person))}),`);
+  out.push(`    groups: {${groupTypes.map(([type, schema]) => ` ${JSON.stringify(type)}: compileJsonSchema(${JSON.stringify(rulesOnly(schema))})`).join(',')} },`);
+  out.push(`  });`, `}`, '');
 
-  out.push(`type Options = NonNullable<Parameters<typeof createTracker<typeof catalog>>[1]>;`);
-  out.push(`type Tracker = ReturnType<typeof createTracker<typeof catalog>>;`, '');
-  out.push(`// One tracker, made by init(); calls made before init() wait (at most 1000) and run then.`);
-  out.push(`const client = createGeneratedClient<typeof catalog, Tracker, Options>(catalog, createTracker);`, '');
-  out.push(`export const { init, track, identify, alias, group, reset, flush, shutdown } = client;`, '');
+  out.push(`type Catalog = ReturnType<typeof compileCatalog>;`);
+  out.push(`type Options = NonNullable<Parameters<typeof createTracker<Catalog>>[1]>;`);
+  out.push(`type Tracker = ReturnType<typeof createTracker<Catalog>>;`, '');
+  out.push(`// One tracker, made by init(); calls made before it exists wait (at most 1000; the oldest beyond that`);
+  out.push(`// are dropped and counted in stats() as client_queue_overflow) and run then.`);
+  out.push(`const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);`, '');
+  out.push(`export const { init, track, identify, alias, group, reset, flush, shutdown, stats } = client;`, '');
   for (const name of names) {
     const event = plan.events[name];
     const params = Object.entries(event.properties.properties ?? {}).map(([key, child]) => ` * @param props.${key} ${escapeDoc((child as { description?: string }).description ?? '')}`);

@@ -1,7 +1,10 @@
-import type { DeliveryReporter, DestinationFactory } from '../core/types';
+import type { DestinationFactory } from '../core/types';
 import { BatchQueue } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toWebhookEnvelope } from './webhook-envelope';
+import { BEACON_BYTES, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
+
+export type { BrowserWebhookRuntime } from './webhook-handoff';
 
 export interface BrowserWebhookOptions {
   url: string;
@@ -17,15 +20,6 @@ export interface BrowserWebhookOptions {
   fetch?: FetchLike;
 }
 
-/** What the page gives the destination: beacon, storage, and the page-hide signal. */
-export interface BrowserWebhookRuntime {
-  sendBeacon?(url: string, body: string): boolean;
-  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
-  onPageHide?(listener: () => void): void;
-}
-
-const BEACON_BYTES = 60_000;
-
 /**
  * The webhook from a page: batches over `fetch` with `keepalive`; when the page hides, what is
  * queued leaves by `navigator.sendBeacon`, and what cannot is kept in localStorage (bounded, oldest
@@ -33,7 +27,7 @@ const BEACON_BYTES = 60_000;
  */
 export function browserWebhookDestination(options: BrowserWebhookOptions, runtime: BrowserWebhookRuntime): DestinationFactory {
   const url = assertHttpUrl(options.url, 'webhook.url');
-  const storageKey = `trackplan:webhook:${url}`;
+  const storageKey = storageKeyOf(url);
   const fetchImpl = options.fetch ?? defaultFetch;
   const headers = { 'content-type': 'application/json', ...options.headers };
   const keepaliveFetch: FetchLike = (target, init) => fetchImpl(target, { ...init, keepalive: true });
@@ -57,32 +51,11 @@ export function browserWebhookDestination(options: BrowserWebhookOptions, runtim
 
     runtime.onPageHide?.(() => {
       const taken = queue.takeQueued();
-      let sent = 0;
-      while (sent < taken.payloads.length && runtime.sendBeacon) {
-        let end = sent;
-        let bytes = 14;
-        while (end < taken.payloads.length && (end === sent || bytes + taken.payloads[end].length < BEACON_BYTES)) bytes += taken.payloads[end++].length + 1;
-        const body = `{"events":[${taken.payloads.slice(sent, end).join(',')}]}`;
-        let accepted = false;
-        try {
-          accepted = runtime.sendBeacon(url, body);
-        } catch {
-          accepted = false;
-        }
-        if (!accepted) break;
-        taken.settle({ delivered: true }, sent, end);
-        sent = end;
-      }
-      if (sent < taken.payloads.length) {
-        const unsent = taken.payloads.slice(sent);
-        const lost = store.save(unsent);
-        if (lost.count) taken.settle({ delivered: false, reason: lost.reason, error: lost.error }, sent, sent + lost.count);
-        taken.settle({ delivered: false, reason: 'handed_to_next_page' }, sent + lost.count);
-      }
+      handOff(url, taken.payloads, runtime, store, taken.settle);
     });
 
     // Events a previous page could not send: they enter this page's books as routed.
-    const restored = store.load();
+    const restored = runtime.restore === false ? [] : store.load();
     if (restored.length) {
       reporter.adopted(restored.length);
       for (const payload of restored) queue.post(payload);
@@ -102,68 +75,5 @@ export function browserWebhookDestination(options: BrowserWebhookOptions, runtim
       flush: () => queue.flush(),
       shutdown: (ms) => queue.shutdown(ms),
     };
-  };
-}
-
-function isQuotaError(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
-  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || (error as { code?: number })?.code === 22;
-}
-
-/** localStorage, bounded in count and bytes; a full quota drops the oldest until the rest fits. */
-function persistence(key: string, storage: BrowserWebhookRuntime['storage'], reporter: DeliveryReporter, maxEvents: number, maxBytes: number) {
-  return {
-    load(): string[] {
-      if (!storage) return [];
-      try {
-        const raw = storage.getItem(key);
-        storage.removeItem(key);
-        const parsed = raw ? (JSON.parse(raw) as unknown) : [];
-        return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
-      } catch (error) {
-        reporter.error(error);
-        return [];
-      }
-    },
-    /**
-     * Keeps `payloads` (after anything stored earlier on this page); returns how many of the new
-     * ones, oldest first, did not fit. Older stored ones that had to go are reported through onError.
-     */
-    save(payloads: string[]): { count: number; reason: string; error?: unknown } {
-      if (!storage) return { count: payloads.length, reason: 'no_storage' };
-      const earlier = this.peek() ?? [];
-      let kept = [...earlier, ...payloads];
-      let cut = Math.max(0, kept.length - maxEvents);
-      let bytes = kept.reduce((sum, p) => sum + p.length, 0);
-      for (let i = 0; i < cut; i++) bytes -= kept[i].length;
-      while (bytes > maxBytes && cut < kept.length) bytes -= kept[cut++].length;
-      let reason = 'storage_bound';
-      let failure: unknown;
-      for (;;) {
-        try {
-          storage.setItem(key, JSON.stringify(kept.slice(cut)));
-          break;
-        } catch (error) {
-          failure = error;
-          reason = isQuotaError(error) ? 'storage_quota' : 'storage_error';
-          if (reason === 'storage_error' || cut >= kept.length) {
-            cut = kept.length;
-            break;
-          }
-          cut += Math.max(1, Math.ceil((kept.length - cut) / 4));
-        }
-      }
-      const earlierLost = Math.min(cut, earlier.length);
-      if (earlierLost) reporter.error(new Error(`[trackplan] [webhook] ${earlierLost} stored event(s) from earlier on this page were dropped (${reason})`));
-      return { count: Math.max(0, cut - earlier.length), reason, error: failure };
-    },
-    peek(): string[] | undefined {
-      try {
-        const raw = storage?.getItem(key);
-        return raw ? (JSON.parse(raw) as string[]) : undefined;
-      } catch {
-        return undefined;
-      }
-    },
   };
 }

@@ -1,5 +1,7 @@
 import { parseRetryAfter, type AttemptResult } from './batch-queue';
 
+export { assertHttpUrl } from './url';
+
 /** The fetch shape trackplan needs; `globalThis.fetch` fits, and tests or users can swap it. */
 export type FetchLike = (
   url: string,
@@ -41,14 +43,4 @@ export async function postOnce(
     clearTimeout(timer);
     shutdown.removeEventListener('abort', onShutdown);
   }
-}
-
-export function assertHttpUrl(value: unknown, option: string): string {
-  try {
-    const url = new URL(String(value));
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString().replace(/\/$/, url.pathname === '/' ? '' : '/');
-  } catch {
-    // fall through to the error
-  }
-  throw new Error(`[trackplan] ${option} must be an http(s) URL (got ${JSON.stringify(value)})`);
 }

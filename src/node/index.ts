@@ -1,7 +1,7 @@
 export { defineCatalog, defineEvent, defineCompiledCatalog } from '../core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, DestinationName } from '../core/catalog';
 export { compileJsonSchema, type JsonSchema } from '../core/json-schema';
-export { createGeneratedClient, type GeneratedClient } from '../core/client';
+export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from '../core/client';
 export { createErrorTracker, errorFingerprint, type ErrorTracker, type ErrorContext } from '../core/error-tracking';
 export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackplanError } from '../core/errors';
 export type * from '../core/types';

@@ -145,6 +145,31 @@ describe('webhook from the page', () => {
     books(next.stats());
   });
 
+  it('its module loads with import(): events routed meanwhile are held as pending (at most 1000) and delivered in order once it arrives', async () => {
+    const bodies: string[] = [];
+    const fetch = async (_u: string, init: { body: string | Uint8Array }) => (bodies.push(String(init.body)), { status: 200, headers: new Headers(), text: async () => '' });
+    const tracker = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/lazy', flushIntervalMs: 60_000, batchSize: 500, fetch } });
+    for (let i = 0; i < 1005; i++) tracker.track('signup_page_viewed', { referrer: `r${i}` });
+    // Before the module arrives: counted, the oldest beyond 1000 dropped, the rest pending.
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 1005, delivered: 0, pending: 1000, dropped: { webhook_loading_overflow: 5 } });
+    books(tracker.stats());
+    await tracker.flush(); // waits for the module, then for delivery
+    const sent = bodies.flatMap((body) => JSON.parse(body).events.map((e: { properties: { referrer: string } }) => e.properties.referrer));
+    expect(sent).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i + 5}`));
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 1005, delivered: 1000, pending: 0, dropped: { webhook_loading_overflow: 5 } });
+  });
+
+  it('once the module is there, the page hiding still sends what is queued by sendBeacon', async () => {
+    const beacons: string[] = [];
+    Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: (_url: string, body: Blob) => (void body.text().then((t) => beacons.push(t)), true) });
+    const tracker = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/loaded', flushIntervalMs: 60_000 } });
+    await tracker.flush(); // nothing to send: only the module loads
+    tracker.track('signup_page_viewed', { referrer: 'after-load' });
+    window.dispatchEvent(new Event('pagehide'));
+    await vi.waitFor(() => expect(beacons.join()).toContain('after-load'));
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 1, delivered: 1, pending: 0 });
+  });
+
   it('a full storage quota drops the oldest until the rest fits, counted', async () => {
     Object.defineProperty(navigator, 'sendBeacon', { configurable: true, value: () => false });
     // A storage that holds at most 3 events, as a nearly full quota would.

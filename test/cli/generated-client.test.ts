@@ -43,7 +43,11 @@ describe('the generated storefront client', () => {
     const written = memoryDestination({ name: 'posthog' });
     const props = { order_id: 'ord_1', amount: 58, currency: 'usd', tier: 'pro', item_count: 2, skus: ['A-1'], country: 'US' };
     storefrontClient.trackOrderPaid(props, { distinctId: 'early' }); // before init: waits, then runs
-    storefrontClient.init({ destinations: [generated] });
+    expect(storefrontClient.stats()).toMatchObject({ queued: 1, tracked: 1 });
+    const ready = storefrontClient.init({ destinations: [generated] });
+    // On Node the tracker is made inside init() (request scopes and config errors as with createTracker).
+    expect(storefrontClient.stats().queued).toBe(0);
+    expect(typeof (await ready).stats).toBe('function');
     storefrontClient.trackCheckoutStart({ order_id: 'ord_1', tier: 'pro', subtotal: 58, country: 'US' }, { distinctId: 'u1' });
     storefrontClient.track('order.paid', { ...props, amount: 'x' as never }, { distinctId: 'u1' });
     await storefrontClient.flush();

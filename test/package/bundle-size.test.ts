@@ -7,13 +7,23 @@ import { describe, expect, it } from 'vitest';
 /**
  * What a page loads up front (CLARIFICATIONS, Performance): esbuild, minified, browser, ESM with code
  * splitting; the entry chunk plus the chunks it imports statically; posthog-js loaded by the snippet.
- * The goal is 8 KB; BUDGET_BYTES is today's figure plus a small margin, so a regression fails CI.
+ * Code behind a dynamic import() (the tracker runtime a generated client loads at init()) is not
+ * up front; `total` counts every chunk, so what the page loads in all is visible too.
  */
-const GOAL_BYTES = 8 * 1024;
-const BUDGET_BYTES = 17 * 1024;
+const BUDGET_BYTES = 8 * 1024;
 const NODE_ONLY = [/["'`]node:[a-z_/]+["'`]/, /posthog-node/, /AsyncLocalStorage/];
+const ZOD = /ZodError|zod\/v4|\$ZodType/;
 
-export async function pageBytes(source: string): Promise<{ gzip: number; raw: number; code: string }> {
+export interface PageBytes {
+  /** gzip -9 of the entry chunk and the chunks it imports statically. */
+  gzip: number;
+  raw: number;
+  code: string;
+  /** Every chunk of the page, the lazy ones included (concatenated, then gzip -9). */
+  total: { gzip: number; raw: number; code: string };
+}
+
+export async function pageBytes(source: string): Promise<PageBytes> {
   const result = await build({
     stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
     bundle: true,
@@ -24,32 +34,38 @@ export async function pageBytes(source: string): Promise<{ gzip: number; raw: nu
     outdir: 'dist/.size',
     write: false,
     external: ['posthog-js'],
-    alias: { trackplan: './dist/browser/index.js' },
+    // The browser build, as a bundler picks it through the package's `browser` export conditions.
+    alias: { trackplan: './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js' },
     metafile: true,
+    logLevel: 'error',
   });
   const outputs = result.metafile!.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint)!;
   const upFront = new Set([entry]);
   for (const file of upFront) for (const imported of outputs[file].imports) if (imported.kind === 'import-statement' && !imported.external) upFront.add(imported.path);
-  const code = result.outputFiles.filter((f) => [...upFront].some((path) => f.path.endsWith(path.replace(/^.*dist\/\.size\//, '')))).map((f) => f.text).join('\n');
-  return { gzip: gzipSync(code, { level: 9 }).length, raw: code.length, code };
+  const isUpFront = (path: string) => [...upFront].some((out) => path.endsWith(out.replace(/^.*dist\/\.size\//, '')));
+  const code = result.outputFiles.filter((f) => isUpFront(f.path)).map((f) => f.text).join('\n');
+  const all = result.outputFiles.map((f) => f.text).join('\n');
+  return { gzip: gzipSync(code, { level: 9 }).length, raw: code.length, code, total: { gzip: gzipSync(all, { level: 9 }).length, raw: all.length, code: all } };
 }
 
 describe('browser bundle', () => {
-  it('the generated storefront client with PostHog and GA4 stays within the size budget and carries no zod', async () => {
+  it('the generated storefront client with PostHog and GA4 loads at most 8 KB up front and carries no zod', async () => {
     const page = `import { init, trackCheckoutStart } from './schema/clients/storefront/index';
       init({ posthog: { client: window.posthog }, ga4: { measurementId: 'G-TEST1234' } });
       trackCheckoutStart({ order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });`;
-    const { gzip, code } = await pageBytes(page);
-    console.info(`[size] generated-client page: ${gzip} bytes gzip -9 up front (goal ${GOAL_BYTES}, budget ${BUDGET_BYTES})`);
+    const { gzip, code, total } = await pageBytes(page);
+    console.info(`[size] generated-client page: ${gzip} bytes gzip -9 up front (budget ${BUDGET_BYTES}); ${total.gzip} bytes gzip -9 with every chunk (those loaded by import() included)`);
     expect(gzip).toBeLessThanOrEqual(BUDGET_BYTES);
-    expect(code).not.toMatch(/ZodError|zod\/v4|\$ZodType/);
-    for (const pattern of NODE_ONLY) expect(pattern.test(code), String(pattern)).toBe(false);
+    // The tracker runtime is behind import(), not up front; zod and Node-only code are nowhere.
+    expect(code).not.toMatch(/maxEventBytes/);
+    expect(total.code).toMatch(/maxEventBytes/);
+    for (const pattern of [ZOD, ...NODE_ONLY]) expect(pattern.test(total.code), String(pattern)).toBe(false);
   });
 
   it('no Node-only names anywhere in the browser build', () => {
     const files = readdirSync('dist/browser').filter((f) => /\.c?js$/.test(f)).map((f) => join('dist/browser', f));
-    expect(files.length).toBe(2);
+    for (const entry of ['index.js', 'index.cjs', 'client.js', 'client.cjs']) expect(files).toContain(join('dist/browser', entry));
     for (const file of files) {
       const code = readFileSync(file, 'utf8');
       for (const pattern of NODE_ONLY) expect(pattern.test(code), `${file}: ${pattern}`).toBe(false);

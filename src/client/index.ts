@@ -1,0 +1,15 @@
+// `trackplan/client` on Node: the runtime behind generated clients, with the tracker made at once
+// by init() (so AsyncLocalStorage request scopes and configuration errors behave as with createTracker).
+import { defineCompiledCatalog, type Catalog } from '../core/catalog';
+import { createClient, type CatalogCompiler, type GeneratedClient } from '../core/client';
+import { compileJsonSchema } from '../core/json-schema';
+import { createTracker } from '../node/tracker';
+
+export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from '../core/client';
+
+const runtime = { createTracker, compileJsonSchema, defineCompiledCatalog };
+
+/** The module API of a generated client: `compileCatalog` builds its zod-free catalog from the runtime. */
+export function createGeneratedClient<C extends Catalog<any, any, any>, T, O>(compileCatalog: (compiler: CatalogCompiler) => C): GeneratedClient<C, T, O> {
+  return createClient<C, T, O>(compileCatalog, () => runtime);
+}

@@ -1,0 +1,108 @@
+import type { DeliveryOutcome, DeliveryReporter } from '../core/types';
+
+/** What the page gives the webhook destination: beacon, storage, and the page-hide signal. */
+export interface BrowserWebhookRuntime {
+  sendBeacon?(url: string, body: string): boolean;
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  onPageHide?(listener: () => void): void;
+  /** `false`: leave events stored by earlier pages for the next page load (this one is hiding). Default `true`. */
+  restore?: boolean;
+}
+
+export const BEACON_BYTES = 60_000;
+
+export const storageKeyOf = (url: string): string => `trackplan:webhook:${url}`;
+
+export type WebhookStore = ReturnType<typeof persistence>;
+
+/**
+ * When the page hides: `payloads` leave by `sendBeacon` in batches under 64 KB, and what cannot is
+ * kept in storage for the next page load (bounded). `settle(outcome, from, to)` is told what became
+ * of each range, so every payload is counted: delivered, `handed_to_next_page`, or lost with a reason.
+ */
+export function handOff(url: string, payloads: string[], runtime: BrowserWebhookRuntime, store: WebhookStore, settle: (outcome: DeliveryOutcome, from: number, to?: number) => void): void {
+  let sent = 0;
+  while (sent < payloads.length && runtime.sendBeacon) {
+    let end = sent;
+    let bytes = 14;
+    while (end < payloads.length && (end === sent || bytes + payloads[end].length < BEACON_BYTES)) bytes += payloads[end++].length + 1;
+    const body = `{"events":[${payloads.slice(sent, end).join(',')}]}`;
+    let accepted = false;
+    try {
+      accepted = runtime.sendBeacon(url, body);
+    } catch {
+      accepted = false;
+    }
+    if (!accepted) break;
+    settle({ delivered: true }, sent, end);
+    sent = end;
+  }
+  if (sent < payloads.length) {
+    const lost = store.save(payloads.slice(sent));
+    if (lost.count) settle({ delivered: false, reason: lost.reason, error: lost.error }, sent, sent + lost.count);
+    settle({ delivered: false, reason: 'handed_to_next_page' }, sent + lost.count);
+  }
+}
+
+function isQuotaError(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || (error as { code?: number })?.code === 22;
+}
+
+/** localStorage, bounded in count and bytes; a full quota drops the oldest until the rest fits. */
+export function persistence(key: string, storage: BrowserWebhookRuntime['storage'], reporter: Pick<DeliveryReporter, 'error'>, maxEvents: number, maxBytes: number) {
+  return {
+    load(): string[] {
+      if (!storage) return [];
+      try {
+        const raw = storage.getItem(key);
+        storage.removeItem(key);
+        const parsed = raw ? (JSON.parse(raw) as unknown) : [];
+        return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+      } catch (error) {
+        reporter.error(error);
+        return [];
+      }
+    },
+    /**
+     * Keeps `payloads` (after anything stored earlier on this page); returns how many of the new
+     * ones, oldest first, did not fit. Older stored ones that had to go are reported through onError.
+     */
+    save(payloads: string[]): { count: number; reason: string; error?: unknown } {
+      if (!storage) return { count: payloads.length, reason: 'no_storage' };
+      const earlier = this.peek() ?? [];
+      let kept = [...earlier, ...payloads];
+      let cut = Math.max(0, kept.length - maxEvents);
+      let bytes = kept.reduce((sum, p) => sum + p.length, 0);
+      for (let i = 0; i < cut; i++) bytes -= kept[i].length;
+      while (bytes > maxBytes && cut < kept.length) bytes -= kept[cut++].length;
+      let reason = 'storage_bound';
+      let failure: unknown;
+      for (;;) {
+        try {
+          storage.setItem(key, JSON.stringify(kept.slice(cut)));
+          break;
+        } catch (error) {
+          failure = error;
+          reason = isQuotaError(error) ? 'storage_quota' : 'storage_error';
+          if (reason === 'storage_error' || cut >= kept.length) {
+            cut = kept.length;
+            break;
+          }
+          cut += Math.max(1, Math.ceil((kept.length - cut) / 4));
+        }
+      }
+      const earlierLost = Math.min(cut, earlier.length);
+      if (earlierLost) reporter.error(new Error(`[trackplan] [webhook] ${earlierLost} stored event(s) from earlier on this page were dropped (${reason})`));
+      return { count: Math.max(0, cut - earlier.length), reason, error: failure };
+    },
+    peek(): string[] | undefined {
+      try {
+        const raw = storage?.getItem(key);
+        return raw ? (JSON.parse(raw) as string[]) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
