@@ -12,7 +12,9 @@ export type AttemptResult =
  * asynchronous would only run once the burst is over, with the whole burst held raw meanwhile.
  */
 export interface BatchCodec {
-  pack(text: string): Uint8Array;
+  /** Compresses a batch's UTF-8 bytes (the view is reused afterwards: copy, never keep it). */
+  pack(bytes: Uint8Array): Uint8Array;
+  /** Back to the batch's text. */
   unpack(bytes: Uint8Array): string;
 }
 
@@ -50,10 +52,13 @@ type Resolve = (outcome: DeliveryOutcome) => void;
  */
 interface Batch {
   count: number;
-  /** Bytes held: the payloads' length while raw, the packed length once compressed. */
+  /** Bytes held: the payloads' length (UTF-8 bytes with a codec), the packed length once compressed. */
   bytes: number;
+  /** Without a codec: the payloads as they came. */
   payloads?: string[];
-  packed?: Uint8Array;
+  /** With a codec, once sealed: the payloads joined by commas, UTF-8, compressed when `packed`. */
+  data?: Uint8Array;
+  packed?: boolean;
   /** Only messages someone awaits (`send`) have one: `index` is the message's place in the batch. */
   waiters?: { index: number; resolve: Resolve }[];
   settled: boolean;
@@ -62,10 +67,14 @@ interface Batch {
   onSettled?: () => void;
 }
 
-const newBatch = (): Batch => ({ count: 0, bytes: 0, payloads: [], settled: false });
+const newBatch = (): Batch => ({ count: 0, bytes: 0, settled: false });
 const DONE: Promise<void> = Promise.resolve();
 /** Batches smaller than this are not worth compressing. */
 const PACK_MIN_BYTES = 1024;
+const COMMA = 44;
+const OPEN_BUFFER_BYTES = 64 * 1024;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** Holds the event loop open while a caller awaits us; returns the release. */
 export function keepAlive(): () => void {
@@ -118,10 +127,18 @@ function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
  *
  * Messages gather in an open batch, sealed at `batchSize`, at `maxBatchBytes` or at an eighth of
  * `maxQueueBytes` (so that overflow, which drops the oldest waiting batch whole, never drops more
- * than an eighth of the queue at once). A sealed batch is compressed when a codec is given.
+ * than an eighth of the queue at once). With a codec, the open batch is written as UTF-8 into one
+ * reused buffer as messages arrive (their strings die young: nothing is promoted to V8's old space
+ * only to be dropped there) and compressed when sealed.
  */
 export class BatchQueue {
   private open: Batch = newBatch();
+  /** Without a codec: the open batch's payloads. */
+  private openPayloads: string[] = [];
+  /** With a codec: the open batch's bytes, and where each of its payloads ends. */
+  private buffer: Uint8Array | undefined;
+  private used = 0;
+  private ends: number[] = [];
   private sealed: Batch[] = [];
   private head = 0;
   /** Bytes held by the open batch and the sealed batches waiting (not those in flight). */
@@ -164,11 +181,10 @@ export class BatchQueue {
   }
 
   private add(payload: string, resolve?: Resolve): void {
-    const bytes = payload.length;
-    if (this.open.count > 0 && this.open.bytes + bytes > this.sealBytes) this.seal();
+    if (this.open.count > 0 && this.open.bytes + payload.length > this.sealBytes) this.seal();
     const open = this.open;
     if (resolve) (open.waiters ??= []).push({ index: open.count, resolve });
-    open.payloads!.push(payload);
+    const bytes = this.options.codec ? this.write(payload) : (this.openPayloads.push(payload), payload.length);
     open.count++;
     open.bytes += bytes;
     this.queuedBytes += bytes;
@@ -190,7 +206,7 @@ export class BatchQueue {
         this.settle([oldest], { delivered: false, reason: 'queue_overflow', error });
       } else if (waiting === 0 && this.open.count > 1) {
         const open = this.open;
-        const bytes = open.payloads!.shift()!.length;
+        const bytes = this.dropFirstOpen();
         open.count--;
         open.bytes -= bytes;
         this.queuedBytes -= bytes;
@@ -206,49 +222,109 @@ export class BatchQueue {
     }
   }
 
+  /** Appends a payload to the open batch's buffer (comma first unless it is the first); returns the bytes it took. */
+  private write(payload: string): number {
+    const start = this.used;
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    const needed = start + 1 + payload.length * 3;
+    if (!this.buffer || needed > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(OPEN_BUFFER_BYTES, needed, (this.buffer?.length ?? 0) * 2));
+      if (this.buffer) grown.set(this.buffer.subarray(0, start));
+      this.buffer = grown;
+    }
+    let at = start;
+    if (this.ends.length > 0) this.buffer[at++] = COMMA;
+    at += encoder.encodeInto(payload, this.buffer.subarray(at)).written;
+    this.used = at;
+    this.ends.push(at);
+    return at - start;
+  }
+
+  /** Removes the open batch's oldest payload; returns the bytes it held. */
+  private dropFirstOpen(): number {
+    if (!this.options.codec) return this.openPayloads.shift()!.length;
+    // The second payload's comma goes with the first.
+    const cut = this.ends.length > 1 ? this.ends[0] + 1 : this.ends[0];
+    this.buffer!.copyWithin(0, cut, this.used);
+    this.used -= cut;
+    this.ends.shift();
+    for (let i = 0; i < this.ends.length; i++) this.ends[i] -= cut;
+    return cut;
+  }
+
   /** Closes the open batch: it waits to be sent, compressed when that pays. */
   private seal(): void {
     const batch = this.open;
     if (batch.count === 0) return;
     this.open = newBatch();
     const codec = this.options.codec;
-    if (codec && batch.bytes >= PACK_MIN_BYTES) {
-      try {
-        const packed = codec.pack(batch.payloads!.join(','));
-        if (packed.byteLength < batch.bytes) {
-          this.queuedBytes += packed.byteLength - batch.bytes;
-          batch.bytes = packed.byteLength;
-          batch.packed = packed;
-          batch.payloads = undefined;
+    if (!codec) {
+      batch.payloads = this.openPayloads;
+      this.openPayloads = [];
+    } else {
+      const bytes = this.buffer!.subarray(0, this.used);
+      let data: Uint8Array | undefined;
+      if (this.used >= PACK_MIN_BYTES) {
+        try {
+          data = codec.pack(bytes);
+        } catch (error) {
+          this.reporter.error(error); // kept uncompressed: nothing is lost
         }
-      } catch (error) {
-        this.reporter.error(error); // kept uncompressed: nothing is lost
       }
+      if (data && data.byteLength < bytes.byteLength) batch.packed = true;
+      else data = bytes.slice();
+      this.queuedBytes += data.byteLength - batch.bytes;
+      batch.bytes = data.byteLength;
+      batch.data = data;
+      this.used = 0;
+      this.ends = [];
+      // One large message must not pin a large buffer for the queue's lifetime.
+      if (this.buffer!.length > 4 * OPEN_BUFFER_BYTES) this.buffer = undefined;
     }
     this.sealed.push(batch);
+  }
+
+  /** A sealed batch's payloads joined by commas. */
+  private textOf(batch: Batch): string {
+    if (batch.payloads) return batch.payloads.join(',');
+    return batch.packed ? this.options.codec!.unpack(batch.data!) : decoder.decode(batch.data!);
   }
 
   /** The batch's payloads, one string per message. */
   private payloadsOf(batch: Batch): string[] {
     if (batch.payloads) return batch.payloads;
     // Payloads are JSON texts, so parsing and serializing again gives each one back as it was.
-    return (JSON.parse(`[${this.options.codec!.unpack(batch.packed!)}]`) as unknown[]).map((value) => JSON.stringify(value));
+    return (JSON.parse(`[${this.textOf(batch)}]`) as unknown[]).map((value) => JSON.stringify(value));
+  }
+
+  /** The open batch's payloads, one string per message. */
+  private openPayloadsList(): string[] {
+    if (!this.options.codec) return this.openPayloads;
+    const out: string[] = [];
+    let start = 0;
+    for (const end of this.ends) {
+      out.push(decoder.decode(this.buffer!.subarray(start, end)));
+      start = end + 1;
+    }
+    return out;
   }
 
   /** Removes what is queued (not in flight) and returns its payloads with a way to settle them. */
   takeQueued(): { payloads: string[]; settle(outcome: DeliveryOutcome, from?: number, to?: number): void } {
     const batches = this.sealed.slice(this.head);
-    if (this.open.count) batches.push(this.open);
+    const open = this.open;
+    const openPayloads = open.count ? this.openPayloadsList() : [];
+    if (open.count) batches.push(open);
     this.sealed = [];
     this.head = 0;
-    this.open = newBatch();
+    this.clearOpen();
     this.queuedBytes = 0;
     const payloads: string[] = [];
     const waiterAt = new Map<number, Resolve>();
     const spans: { batch: Batch; start: number; left: number }[] = [];
     for (const batch of batches) {
       const start = payloads.length;
-      for (const payload of this.payloadsOf(batch)) payloads.push(payload);
+      for (const payload of batch === open ? openPayloads : this.payloadsOf(batch)) payloads.push(payload);
       for (const waiter of batch.waiters ?? []) waiterAt.set(start + waiter.index, waiter.resolve);
       spans.push({ batch, start, left: batch.count });
     }
@@ -313,11 +389,18 @@ export class BatchQueue {
       this.controller.abort();
       this.sealed = [];
       this.head = 0;
-      this.open = newBatch();
+      this.clearOpen();
       this.queuedBytes = 0;
       const count = left.reduce((sum, batch) => sum + batch.count, 0);
       this.settle(left, { delivered: false, reason: 'shutdown_timeout', error: new Error(`[trackplan] ${count} message(s) undelivered at the shutdown deadline`) });
     }
+  }
+
+  private clearOpen(): void {
+    this.open = newBatch();
+    this.openPayloads = [];
+    this.used = 0;
+    this.ends = [];
   }
 
   private whenSettled(batch: Batch): Promise<void> {
@@ -396,7 +479,7 @@ export class BatchQueue {
   private async safeAttempt(batch: Batch): Promise<AttemptResult> {
     try {
       // Inflated for the attempt only: between attempts (retry back-off) the batch stays compressed.
-      const body = batch.packed ? this.options.codec!.unpack(batch.packed) : batch.payloads!.join(',');
+      const body = this.textOf(batch);
       return await this.options.attempt(body, batch.count, this.controller.signal);
     } catch (error) {
       return { ok: false, retry: true, reason: 'network_error', error: error instanceof Error ? error : new Error(String(error)) };
@@ -441,7 +524,7 @@ export class BatchQueue {
   private markSettled(batch: Batch): void {
     batch.settled = true;
     batch.payloads = undefined;
-    batch.packed = undefined;
+    batch.data = undefined;
     batch.waiters = undefined;
     batch.onSettled?.();
   }

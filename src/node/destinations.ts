@@ -25,8 +25,8 @@ const gzipAsync = promisify(gzip);
  * slice of a larger buffer, so the bytes counted against the queue bound are the bytes held.
  */
 const gzipBatchCodec: BatchCodec = {
-  pack(text) {
-    const out = gzipSync(text, { level: 1 });
+  pack(bytes) {
+    const out = gzipSync(bytes, { level: 1 });
     return out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
   },
   unpack: (bytes) => gunzipSync(bytes).toString('utf8'),
