@@ -6,16 +6,32 @@ export type AttemptResult =
   | { ok: false; retry: boolean; reason: string; error: Error; retryAfterMs?: number };
 
 /**
- * How sealed batches are held in memory. Node passes gzip: a held batch then costs its compressed
- * bytes (about a tenth), and those are the bytes counted against `maxQueueBytes`. `pack` is
- * synchronous on purpose: a tight `track()` loop never yields to asynchronous work, so anything
- * asynchronous would only run once the burst is over, with the whole burst held raw meanwhile.
+ * Where a queue keeps its messages. The default keeps the payload strings as they came; Node passes
+ * `packedBatches` (gzip), which keeps sealed batches compressed. A store holds one open batch.
  */
-export interface BatchCodec {
-  /** Compresses a batch's UTF-8 bytes (the view is reused afterwards: copy, never keep it). */
-  pack(bytes: Uint8Array): Uint8Array;
-  /** Back to the batch's text. */
-  unpack(bytes: Uint8Array): string;
+export interface BatchStore {
+  /** Adds a payload to the open batch; returns the bytes it takes. */
+  add(payload: string): number;
+  /** Closes the open batch (of `bytes`): what is kept for it, and the bytes that holds. */
+  seal(bytes: number): { data: unknown; bytes: number };
+  /** The open batch's payloads; empties it. */
+  takeOpen(): string[];
+  /** A sealed batch's payloads joined by commas. */
+  text(data: unknown): string;
+  /** A sealed batch's payloads, one string per message. */
+  payloads(data: unknown): string[];
+}
+
+/** The default store: payload strings as they came. */
+export function stringBatches(): BatchStore {
+  let open: string[] = [];
+  return {
+    add: (payload) => (open.push(payload), payload.length),
+    seal: (bytes) => ({ data: open.splice(0), bytes }),
+    takeOpen: () => open.splice(0),
+    text: (data) => (data as string[]).join(','),
+    payloads: (data) => data as string[],
+  };
 }
 
 export interface BatchQueueOptions {
@@ -25,7 +41,7 @@ export interface BatchQueueOptions {
   maxBatchBytes: number;
   /** How long a partial batch waits for company. */
   flushIntervalMs: number;
-  /** Bound of the queue, in bytes held (compressed when a codec is given); overflow drops the oldest (`queue_overflow`). */
+  /** Bound of the queue, in bytes held (compressed with `packedBatches`); overflow drops the oldest (`queue_overflow`). */
   maxQueueBytes: number;
   /** Attempts per batch, the first included. */
   maxAttempts: number;
@@ -38,8 +54,8 @@ export interface BatchQueueOptions {
    * `[`…`]`). Must not throw; `signal` aborts it at the shutdown deadline.
    */
   attempt(body: string, count: number, signal: AbortSignal): Promise<AttemptResult>;
-  /** Holds sealed batches compressed. Default: held as they are. */
-  codec?: BatchCodec;
+  /** Makes the queue's store. Default `stringBatches`. */
+  store?: () => BatchStore;
   random?: () => number;
 }
 
@@ -52,13 +68,10 @@ type Resolve = (outcome: DeliveryOutcome) => void;
  */
 interface Batch {
   count: number;
-  /** Bytes held: the payloads' length (UTF-8 bytes with a codec), the packed length once compressed. */
+  /** Bytes held, as the store counts them. */
   bytes: number;
-  /** Without a codec: the payloads as they came. */
-  payloads?: string[];
-  /** With a codec, once sealed: the payloads joined by commas, UTF-8, compressed when `packed`. */
-  data?: Uint8Array;
-  packed?: boolean;
+  /** What the store keeps for it, once sealed. */
+  data?: unknown;
   /** Only messages someone awaits (`send`) have one: `index` is the message's place in the batch. */
   waiters?: { index: number; resolve: Resolve }[];
   settled: boolean;
@@ -69,12 +82,6 @@ interface Batch {
 
 const newBatch = (): Batch => ({ count: 0, bytes: 0, settled: false });
 const DONE: Promise<void> = Promise.resolve();
-/** Batches smaller than this are not worth compressing. */
-const PACK_MIN_BYTES = 1024;
-const COMMA = 44;
-const OPEN_BUFFER_BYTES = 64 * 1024;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Holds the event loop open while a caller awaits us; returns the release. */
 export function keepAlive(): () => void {
@@ -98,7 +105,7 @@ export function queueOptions(
   settings: QueueSettings,
   own: { batchSize: number; maxBatchBytes: number; concurrency?: number; maxAttempts?: number },
   attempt: BatchQueueOptions['attempt'],
-  codec?: BatchCodec,
+  store?: () => BatchStore,
 ): BatchQueueOptions {
   return {
     batchSize: settings.batchSize ?? own.batchSize,
@@ -110,7 +117,7 @@ export function queueOptions(
     retryBaseMs: settings.retryBaseMs ?? 500,
     retryMaxMs: settings.retryMaxMs ?? 30_000,
     attempt,
-    codec,
+    store,
   };
 }
 
@@ -127,18 +134,12 @@ function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
  *
  * Messages gather in an open batch, sealed at `batchSize`, at `maxBatchBytes` or at an eighth of
  * `maxQueueBytes` (so that overflow, which drops the oldest waiting batch whole, never drops more
- * than an eighth of the queue at once). With a codec, the open batch is written as UTF-8 into one
- * reused buffer as messages arrive (their strings die young: nothing is promoted to V8's old space
- * only to be dropped there) and compressed when sealed.
+ * than an eighth of the queue at once). The store decides how batches are kept (`packedBatches`:
+ * compressed).
  */
 export class BatchQueue {
   private open: Batch = newBatch();
-  /** Without a codec: the open batch's payloads. */
-  private openPayloads: string[] = [];
-  /** With a codec: the open batch's bytes, and where each of its payloads ends. */
-  private buffer: Uint8Array | undefined;
-  private used = 0;
-  private ends: number[] = [];
+  private readonly store: BatchStore;
   private sealed: Batch[] = [];
   private head = 0;
   /** Bytes held by the open batch and the sealed batches waiting (not those in flight). */
@@ -158,6 +159,7 @@ export class BatchQueue {
     private readonly reporter: DeliveryReporter,
   ) {
     this.sealBytes = Math.max(1, Math.min(options.maxBatchBytes, Math.floor(options.maxQueueBytes / 8)));
+    this.store = (options.store ?? stringBatches)();
   }
 
   /** Queues one serialized message; resolves with its outcome. */
@@ -184,7 +186,7 @@ export class BatchQueue {
     if (this.open.count > 0 && this.open.bytes + payload.length > this.sealBytes) this.seal();
     const open = this.open;
     if (resolve) (open.waiters ??= []).push({ index: open.count, resolve });
-    const bytes = this.options.codec ? this.write(payload) : (this.openPayloads.push(payload), payload.length);
+    const bytes = this.store.add(payload);
     open.count++;
     open.bytes += bytes;
     this.queuedBytes += bytes;
@@ -194,153 +196,62 @@ export class BatchQueue {
     this.schedule();
   }
 
-  /** Drops the oldest until the queue fits its bound again; the newest message always stays. */
+  /**
+   * Drops the oldest waiting batches until the queue fits its bound again. The open batch (at most
+   * an eighth of the bound plus one message) always stays, and so does the batch with the newest message.
+   */
   private trim(): void {
-    while (this.queuedBytes > this.options.maxQueueBytes) {
+    while (this.queuedBytes > this.options.maxQueueBytes && this.sealed.length - this.head > (this.open.count ? 0 : 1)) {
+      const oldest = this.shiftSealed();
+      this.queuedBytes -= oldest.bytes;
       // One error object for every overflow: a burst can drop many, and each drop still reaches onError.
-      const error = (this.overflowError ??= new Error(`[trackplan] queue over ${this.options.maxQueueBytes} bytes: the oldest messages are being dropped`));
-      const waiting = this.sealed.length - this.head;
-      if (waiting > 1 || (waiting === 1 && this.open.count > 0)) {
-        const oldest = this.shiftSealed();
-        this.queuedBytes -= oldest.bytes;
-        this.settle([oldest], { delivered: false, reason: 'queue_overflow', error });
-      } else if (waiting === 0 && this.open.count > 1) {
-        const open = this.open;
-        const bytes = this.dropFirstOpen();
-        open.count--;
-        open.bytes -= bytes;
-        this.queuedBytes -= bytes;
-        let resolve: Resolve | undefined;
-        if (open.waiters) {
-          if (open.waiters[0]?.index === 0) resolve = open.waiters.shift()!.resolve;
-          for (const waiter of open.waiters) waiter.index--;
-        }
-        const outcome: DeliveryOutcome = { delivered: false, reason: 'queue_overflow', error };
-        resolve?.(outcome);
-        this.report(1, outcome);
-      } else return;
+      this.overflowError ??= new Error(`[trackplan] queue over ${this.options.maxQueueBytes} bytes: the oldest messages are being dropped`);
+      this.settle([oldest], { delivered: false, reason: 'queue_overflow', error: this.overflowError });
     }
   }
 
-  /** Appends a payload to the open batch's buffer (comma first unless it is the first); returns the bytes it took. */
-  private write(payload: string): number {
-    const start = this.used;
-    // UTF-8 takes at most three bytes per UTF-16 unit.
-    const needed = start + 1 + payload.length * 3;
-    if (!this.buffer || needed > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(OPEN_BUFFER_BYTES, needed, (this.buffer?.length ?? 0) * 2));
-      if (this.buffer) grown.set(this.buffer.subarray(0, start));
-      this.buffer = grown;
-    }
-    let at = start;
-    if (this.ends.length > 0) this.buffer[at++] = COMMA;
-    at += encoder.encodeInto(payload, this.buffer.subarray(at)).written;
-    this.used = at;
-    this.ends.push(at);
-    return at - start;
-  }
-
-  /** Removes the open batch's oldest payload; returns the bytes it held. */
-  private dropFirstOpen(): number {
-    if (!this.options.codec) return this.openPayloads.shift()!.length;
-    // The second payload's comma goes with the first.
-    const cut = this.ends.length > 1 ? this.ends[0] + 1 : this.ends[0];
-    this.buffer!.copyWithin(0, cut, this.used);
-    this.used -= cut;
-    this.ends.shift();
-    for (let i = 0; i < this.ends.length; i++) this.ends[i] -= cut;
-    return cut;
-  }
-
-  /** Closes the open batch: it waits to be sent, compressed when that pays. */
+  /** Closes the open batch: it waits to be sent (compressed, with `packedBatches`). */
   private seal(): void {
     const batch = this.open;
     if (batch.count === 0) return;
     this.open = newBatch();
-    const codec = this.options.codec;
-    if (!codec) {
-      batch.payloads = this.openPayloads;
-      this.openPayloads = [];
-    } else {
-      const bytes = this.buffer!.subarray(0, this.used);
-      let data: Uint8Array | undefined;
-      if (this.used >= PACK_MIN_BYTES) {
-        try {
-          data = codec.pack(bytes);
-        } catch (error) {
-          this.reporter.error(error); // kept uncompressed: nothing is lost
-        }
-      }
-      if (data && data.byteLength < bytes.byteLength) batch.packed = true;
-      else data = bytes.slice();
-      this.queuedBytes += data.byteLength - batch.bytes;
-      batch.bytes = data.byteLength;
-      batch.data = data;
-      this.used = 0;
-      this.ends = [];
-      // One large message must not pin a large buffer for the queue's lifetime.
-      if (this.buffer!.length > 4 * OPEN_BUFFER_BYTES) this.buffer = undefined;
-    }
+    const { data, bytes } = this.store.seal(batch.bytes);
+    this.queuedBytes += bytes - batch.bytes;
+    batch.bytes = bytes;
+    batch.data = data;
     this.sealed.push(batch);
-  }
-
-  /** A sealed batch's payloads joined by commas. */
-  private textOf(batch: Batch): string {
-    if (batch.payloads) return batch.payloads.join(',');
-    return batch.packed ? this.options.codec!.unpack(batch.data!) : decoder.decode(batch.data!);
-  }
-
-  /** The batch's payloads, one string per message. */
-  private payloadsOf(batch: Batch): string[] {
-    if (batch.payloads) return batch.payloads;
-    // Payloads are JSON texts, so parsing and serializing again gives each one back as it was.
-    return (JSON.parse(`[${this.textOf(batch)}]`) as unknown[]).map((value) => JSON.stringify(value));
-  }
-
-  /** The open batch's payloads, one string per message. */
-  private openPayloadsList(): string[] {
-    if (!this.options.codec) return this.openPayloads;
-    const out: string[] = [];
-    let start = 0;
-    for (const end of this.ends) {
-      out.push(decoder.decode(this.buffer!.subarray(start, end)));
-      start = end + 1;
-    }
-    return out;
   }
 
   /** Removes what is queued (not in flight) and returns its payloads with a way to settle them. */
   takeQueued(): { payloads: string[]; settle(outcome: DeliveryOutcome, from?: number, to?: number): void } {
     const batches = this.sealed.slice(this.head);
     const open = this.open;
-    const openPayloads = open.count ? this.openPayloadsList() : [];
+    const openPayloads = this.store.takeOpen();
     if (open.count) batches.push(open);
     this.sealed = [];
     this.head = 0;
-    this.clearOpen();
+    this.open = newBatch();
     this.queuedBytes = 0;
     const payloads: string[] = [];
     const waiterAt = new Map<number, Resolve>();
-    const spans: { batch: Batch; start: number; left: number }[] = [];
     for (const batch of batches) {
       const start = payloads.length;
-      for (const payload of batch === open ? openPayloads : this.payloadsOf(batch)) payloads.push(payload);
+      for (const payload of batch === open ? openPayloads : this.store.payloads(batch.data)) payloads.push(payload);
       for (const waiter of batch.waiters ?? []) waiterAt.set(start + waiter.index, waiter.resolve);
-      spans.push({ batch, start, left: batch.count });
+      batch.waiters = undefined;
+      // The taker settles every message it took (a flush awaiting these batches resumes after that).
+      this.markSettled(batch);
     }
     const settled = new Uint8Array(payloads.length);
     return {
       payloads,
       settle: (outcome, from = 0, to = payloads.length) => {
         let count = 0;
-        for (let i = Math.max(0, from); i < Math.min(to, payloads.length); i++) {
+        for (let i = from; i < to && i < payloads.length; i++) {
           if (settled[i]) continue;
           settled[i] = 1;
           count++;
           waiterAt.get(i)?.(outcome);
-          let s = spans.length - 1;
-          while (spans[s].start > i) s--;
-          if (--spans[s].left === 0) this.markSettled(spans[s].batch);
         }
         this.report(count, outcome);
       },
@@ -389,18 +300,12 @@ export class BatchQueue {
       this.controller.abort();
       this.sealed = [];
       this.head = 0;
-      this.clearOpen();
+      this.open = newBatch();
+      this.store.takeOpen();
       this.queuedBytes = 0;
       const count = left.reduce((sum, batch) => sum + batch.count, 0);
       this.settle(left, { delivered: false, reason: 'shutdown_timeout', error: new Error(`[trackplan] ${count} message(s) undelivered at the shutdown deadline`) });
     }
-  }
-
-  private clearOpen(): void {
-    this.open = newBatch();
-    this.openPayloads = [];
-    this.used = 0;
-    this.ends = [];
   }
 
   private whenSettled(batch: Batch): Promise<void> {
@@ -479,7 +384,7 @@ export class BatchQueue {
   private async safeAttempt(batch: Batch): Promise<AttemptResult> {
     try {
       // Inflated for the attempt only: between attempts (retry back-off) the batch stays compressed.
-      const body = this.textOf(batch);
+      const body = this.store.text(batch.data);
       return await this.options.attempt(body, batch.count, this.controller.signal);
     } catch (error) {
       return { ok: false, retry: true, reason: 'network_error', error: error instanceof Error ? error : new Error(String(error)) };
@@ -523,7 +428,6 @@ export class BatchQueue {
   /** Marks a batch settled and lets go of its contents. */
   private markSettled(batch: Batch): void {
     batch.settled = true;
-    batch.payloads = undefined;
     batch.data = undefined;
     batch.waiters = undefined;
     batch.onSettled?.();

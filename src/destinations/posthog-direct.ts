@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory } from '../core/types';
-import { BatchQueue, queueOptions, type BatchCodec } from './batch-queue';
+import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toPostHogEvent } from './posthog-payload';
 
@@ -25,8 +25,8 @@ export interface PostHogDirectRuntime {
   /** Node passes zlib's gzip; without it bodies go uncompressed. */
   gzip?: (text: string) => Promise<Uint8Array>;
   now?: () => Date;
-  /** Holds waiting batches compressed (Node passes gzip). */
-  codec?: BatchCodec;
+  /** How waiting batches are held (Node: gzip-compressed). */
+  batches?: () => BatchStore;
 }
 
 /**
@@ -52,7 +52,7 @@ export function posthogDirectDestination(options: PostHogDirectOptions, runtime:
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (runtime.gzip) headers['content-encoding'] = 'gzip';
         return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'posthog');
-      }, runtime.codec),
+      }, runtime.batches),
       reporter,
     );
     return {

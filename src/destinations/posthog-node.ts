@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryReporter, DestinationFactory, Message } from '../core/types';
-import { BatchQueue, parseRetryAfter, queueOptions, type AttemptResult, type BatchCodec } from './batch-queue';
+import { BatchQueue, parseRetryAfter, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
 import { assertHttpUrl, defaultFetch, type FetchLike } from './http';
 import { capturePropertiesOf } from './posthog-payload';
 import type { PostHogDirectOptions } from './posthog-direct';
@@ -76,10 +76,10 @@ function hand(client: PostHogLike, call: Call): void {
  * the oldest events once its queue is full and retries at a fixed 3 s, so trackplan keeps its own
  * byte-bounded queue and hands posthog-node one window at a time (one request), retrying with
  * backoff in the fetch it gives the client. Every message settles once: delivered or dropped.
- * The queue holds each call serialized, and waiting windows compressed when a codec is given
+ * The queue holds each call serialized, and waiting windows compressed with `packedBatches`
  * (Node: gzip), not the message objects: a held event costs tens of bytes, not kilobytes of heap.
  */
-export function posthogNodeDestination(options: PostHogNodeOptions, deps: { PostHog?: PostHogConstructor; codec?: BatchCodec } = {}): DestinationFactory {
+export function posthogNodeDestination(options: PostHogNodeOptions, deps: { PostHog?: PostHogConstructor; batches?: () => BatchStore } = {}): DestinationFactory {
   const windowSize = options.windowSize ?? 500;
   const maxAttempts = options.maxAttempts ?? 10;
   const retryBaseMs = options.retryBaseMs ?? 500;
@@ -129,7 +129,7 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
           const failed = lastFailure as { reason: string; error: Error } | undefined;
           return failed ? { ok: false, retry: false, reason: failed.reason, error: failed.error } : { ok: true };
         },
-        deps.codec,
+        deps.batches,
       ),
       reporter,
     );

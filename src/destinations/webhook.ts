@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DestinationFactory } from '../core/types';
-import { BatchQueue, queueOptions, type BatchCodec } from './batch-queue';
+import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toWebhookEnvelope } from './webhook-envelope';
 
@@ -39,8 +39,8 @@ export interface WebhookOptions {
 export interface WebhookRuntime {
   /** Node passes an HMAC signer; without one a `secret` is refused. */
   sign?: (body: string, secret: string) => string;
-  /** Holds waiting batches compressed (Node passes gzip); bodies are still sent as plain JSON. */
-  codec?: BatchCodec;
+  /** How waiting batches are held (Node: gzip-compressed); bodies are still sent as plain JSON. */
+  batches?: () => BatchStore;
 }
 
 /** The generic JSON webhook destination: batched, retried, bounded by bytes. Takes `track` messages only. */
@@ -59,7 +59,7 @@ export function webhookDestination(options: WebhookOptions, runtime: WebhookRunt
         const body = `{"events":[${events}]}`;
         const headers = options.secret ? { ...baseHeaders, 'x-trackplan-signature': runtime.sign!(body, options.secret) } : baseHeaders;
         return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'webhook');
-      }, runtime.codec),
+      }, runtime.batches),
       reporter,
     );
     return {
