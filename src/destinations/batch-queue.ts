@@ -5,6 +5,35 @@ export type AttemptResult =
   | { ok: true }
   | { ok: false; retry: boolean; reason: string; error: Error; retryAfterMs?: number };
 
+/**
+ * Where a queue keeps its messages. The default keeps the payload strings as they came; Node passes
+ * `packedBatches` (gzip), which keeps sealed batches compressed. A store holds one open batch.
+ */
+export interface BatchStore {
+  /** Adds a payload to the open batch; returns the bytes it takes. */
+  add(payload: string): number;
+  /** Closes the open batch (of `bytes`): what is kept for it, and the bytes that holds. */
+  seal(bytes: number): { data: unknown; bytes: number };
+  /** The open batch's payloads; empties it. */
+  takeOpen(): string[];
+  /** A sealed batch's payloads joined by commas. */
+  text(data: unknown): string;
+  /** A sealed batch's payloads, one string per message. */
+  payloads(data: unknown): string[];
+}
+
+/** The default store: payload strings as they came. */
+export function stringBatches(): BatchStore {
+  let open: string[] = [];
+  return {
+    add: (payload) => (open.push(payload), payload.length),
+    seal: (bytes) => ({ data: open.splice(0), bytes }),
+    takeOpen: () => open.splice(0),
+    text: (data) => (data as string[]).join(','),
+    payloads: (data) => data as string[],
+  };
+}
+
 export interface BatchQueueOptions {
   /** Messages per request. */
   batchSize: number;
@@ -12,7 +41,7 @@ export interface BatchQueueOptions {
   maxBatchBytes: number;
   /** How long a partial batch waits for company. */
   flushIntervalMs: number;
-  /** Bound of the queue, in serialized bytes; overflow drops the oldest (`queue_overflow`). */
+  /** Bound of the queue, in bytes held (compressed with `packedBatches`); overflow drops the oldest (`queue_overflow`). */
   maxQueueBytes: number;
   /** Attempts per batch, the first included. */
   maxAttempts: number;
@@ -20,26 +49,39 @@ export interface BatchQueueOptions {
   concurrency: number;
   retryBaseMs: number;
   retryMaxMs: number;
-  /** Sends one batch. Must not throw; `signal` aborts it at the shutdown deadline. */
-  attempt(payloads: string[], signal: AbortSignal): Promise<AttemptResult>;
+  /**
+   * Sends one batch: `body` is its `count` serialized messages joined by commas (wrap it in
+   * `[`…`]`). Must not throw; `signal` aborts it at the shutdown deadline.
+   */
+  attempt(body: string, count: number, signal: AbortSignal): Promise<AttemptResult>;
+  /** Makes the queue's store. Default `stringBatches`. */
+  store?: () => BatchStore;
   random?: () => number;
 }
 
-interface Item {
-  payload: string;
+type Resolve = (outcome: DeliveryOutcome) => void;
+
+/**
+ * A batch of messages: open (taking messages) until it is sealed, then waiting, in flight, and
+ * settled as one. No object per message: a message is its payload string until the batch is sealed,
+ * then a share of the batch's compressed bytes.
+ */
+interface Batch {
+  count: number;
+  /** Bytes held, as the store counts them. */
   bytes: number;
+  /** What the store keeps for it, once sealed. */
+  data?: unknown;
+  /** Only messages someone awaits (`send`) have one: `index` is the message's place in the batch. */
+  waiters?: { index: number; resolve: Resolve }[];
   settled: boolean;
-  /** Set only when someone waits for this item (send, or a flush): most items never need one. */
-  resolve?: (outcome: DeliveryOutcome) => void;
-  done?: Promise<DeliveryOutcome>;
-  outcome?: DeliveryOutcome;
+  /** Made on first demand, by a flush. */
+  done?: Promise<void>;
+  onSettled?: () => void;
 }
 
-/** The item's outcome as a promise, made on first demand. */
-function awaitItem(item: Item): Promise<DeliveryOutcome> {
-  if (item.settled) return Promise.resolve(item.outcome!);
-  return (item.done ??= new Promise<DeliveryOutcome>((resolve) => (item.resolve = resolve)));
-}
+const newBatch = (): Batch => ({ count: 0, bytes: 0, settled: false });
+const DONE: Promise<void> = Promise.resolve();
 
 /** Holds the event loop open while a caller awaits us; returns the release. */
 export function keepAlive(): () => void {
@@ -61,19 +103,21 @@ export interface QueueSettings {
 /** The queue options from user settings and the destination's own batch sizes, with the shared defaults. */
 export function queueOptions(
   settings: QueueSettings,
-  own: { batchSize: number; maxBatchBytes: number },
+  own: { batchSize: number; maxBatchBytes: number; concurrency?: number; maxAttempts?: number },
   attempt: BatchQueueOptions['attempt'],
+  store?: () => BatchStore,
 ): BatchQueueOptions {
   return {
     batchSize: settings.batchSize ?? own.batchSize,
     maxBatchBytes: own.maxBatchBytes,
     flushIntervalMs: settings.flushIntervalMs ?? 1000,
     maxQueueBytes: settings.maxQueueBytes ?? 64 * 1024 * 1024,
-    maxAttempts: settings.maxAttempts ?? 10,
-    concurrency: settings.concurrency ?? 4,
+    maxAttempts: own.maxAttempts ?? settings.maxAttempts ?? 10,
+    concurrency: own.concurrency ?? settings.concurrency ?? 4,
     retryBaseMs: settings.retryBaseMs ?? 500,
     retryMaxMs: settings.retryMaxMs ?? 30_000,
     attempt,
+    store,
   };
 }
 
@@ -86,15 +130,26 @@ function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
 
 /**
  * The byte-bounded batching queue behind the HTTP destinations: batches, bounded concurrency,
- * retries with exponential backoff and full jitter, and exact books (every item settles once).
+ * retries with exponential backoff and full jitter, and exact books (every message settles once).
+ *
+ * Messages gather in an open batch, sealed at `batchSize`, at `maxBatchBytes` or at an eighth of
+ * `maxQueueBytes` (so that overflow, which drops the oldest waiting batch whole, never drops more
+ * than an eighth of the queue at once). The store decides how batches are kept (`packedBatches`:
+ * compressed).
  */
 export class BatchQueue {
-  private queue: Item[] = [];
+  private open: Batch = newBatch();
+  private readonly store: BatchStore;
+  private sealed: Batch[] = [];
   private head = 0;
+  /** Bytes held by the open batch and the sealed batches waiting (not those in flight). */
   private queuedBytes = 0;
-  private inFlight = new Set<Item[]>();
+  /** Accepted and not yet settled: queued, in flight, or taken and not yet settled. */
+  private pendingCount = 0;
+  private inFlight = new Set<Batch>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly controller = new AbortController();
+  private readonly sealBytes: number;
   private draining = false;
   private overflowError: Error | undefined;
   private closed = false;
@@ -102,60 +157,119 @@ export class BatchQueue {
   constructor(
     private readonly options: BatchQueueOptions,
     private readonly reporter: DeliveryReporter,
-  ) {}
+  ) {
+    this.sealBytes = Math.max(1, Math.min(options.maxBatchBytes, Math.floor(options.maxQueueBytes / 8)));
+    this.store = (options.store ?? stringBatches)();
+  }
 
   /** Queues one serialized message; resolves with its outcome. */
   enqueue(_message: Message, payload: string): Promise<DeliveryOutcome> {
-    const item = this.post(payload);
-    return item.settled ? Promise.resolve(item.outcome!) : awaitItem(item);
+    if (this.closed) return Promise.resolve(this.refuse());
+    return new Promise<DeliveryOutcome>((resolve) => this.add(payload, resolve));
   }
 
   /**
    * Queues one serialized message when nobody waits for its outcome (it goes to the reporter):
-   * no promise per message, so a burst costs its bytes, not a promise chain each.
+   * no promise and no object per message, so a burst costs its bytes.
    */
-  post(payload: string): Item {
-    const item: Item = { payload, bytes: payload.length, settled: false };
-    if (this.closed) {
-      this.settle([item], { delivered: false, reason: 'shutdown' });
-      return item;
-    }
-    this.queue.push(item);
-    this.queuedBytes += item.bytes;
-    while (this.queuedBytes > this.options.maxQueueBytes && this.size() > 1) {
-      const oldest = this.shift();
+  post(payload: string): void {
+    if (this.closed) this.refuse();
+    else this.add(payload);
+  }
+
+  private refuse(): DeliveryOutcome {
+    this.reporter.dropped('shutdown', 1);
+    return { delivered: false, reason: 'shutdown' };
+  }
+
+  private add(payload: string, resolve?: Resolve): void {
+    if (this.open.count > 0 && this.open.bytes + payload.length > this.sealBytes) this.seal();
+    const open = this.open;
+    if (resolve) (open.waiters ??= []).push({ index: open.count, resolve });
+    const bytes = this.store.add(payload);
+    open.count++;
+    open.bytes += bytes;
+    this.queuedBytes += bytes;
+    this.pendingCount++;
+    if (open.count >= this.options.batchSize || open.bytes >= this.sealBytes) this.seal();
+    if (this.queuedBytes > this.options.maxQueueBytes) this.trim();
+    this.schedule();
+  }
+
+  /**
+   * Drops the oldest waiting batches until the queue fits its bound again. The open batch (at most
+   * an eighth of the bound plus one message) always stays, and so does the batch with the newest message.
+   */
+  private trim(): void {
+    while (this.queuedBytes > this.options.maxQueueBytes && this.sealed.length - this.head > (this.open.count ? 0 : 1)) {
+      const oldest = this.shiftSealed();
       this.queuedBytes -= oldest.bytes;
-      // One error object for every overflow: a burst can drop many, and each still reaches onError.
+      // One error object for every overflow: a burst can drop many, and each drop still reaches onError.
       this.overflowError ??= new Error(`[trackplan] queue over ${this.options.maxQueueBytes} bytes: the oldest messages are being dropped`);
       this.settle([oldest], { delivered: false, reason: 'queue_overflow', error: this.overflowError });
     }
-    this.schedule();
-    return item;
+  }
+
+  /** Closes the open batch: it waits to be sent (compressed, with `packedBatches`). */
+  private seal(): void {
+    const batch = this.open;
+    if (batch.count === 0) return;
+    this.open = newBatch();
+    const { data, bytes } = this.store.seal(batch.bytes);
+    this.queuedBytes += bytes - batch.bytes;
+    batch.bytes = bytes;
+    batch.data = data;
+    this.sealed.push(batch);
   }
 
   /** Removes what is queued (not in flight) and returns its payloads with a way to settle them. */
   takeQueued(): { payloads: string[]; settle(outcome: DeliveryOutcome, from?: number, to?: number): void } {
-    const items = this.queue.slice(this.head);
-    this.queue = [];
+    const batches = this.sealed.slice(this.head);
+    const open = this.open;
+    const openPayloads = this.store.takeOpen();
+    if (open.count) batches.push(open);
+    this.sealed = [];
     this.head = 0;
+    this.open = newBatch();
     this.queuedBytes = 0;
+    const payloads: string[] = [];
+    const waiterAt = new Map<number, Resolve>();
+    for (const batch of batches) {
+      const start = payloads.length;
+      for (const payload of batch === open ? openPayloads : this.store.payloads(batch.data)) payloads.push(payload);
+      for (const waiter of batch.waiters ?? []) waiterAt.set(start + waiter.index, waiter.resolve);
+      batch.waiters = undefined;
+      // The taker settles every message it took (a flush awaiting these batches resumes after that).
+      this.markSettled(batch);
+    }
+    const settled = new Uint8Array(payloads.length);
     return {
-      payloads: items.map((item) => item.payload),
-      settle: (outcome, from = 0, to = items.length) => this.settle(items.slice(from, to), outcome),
+      payloads,
+      settle: (outcome, from = 0, to = payloads.length) => {
+        let count = 0;
+        for (let i = from; i < to && i < payloads.length; i++) {
+          if (settled[i]) continue;
+          settled[i] = 1;
+          count++;
+          waiterAt.get(i)?.(outcome);
+        }
+        this.report(count, outcome);
+      },
     };
   }
 
   /** Queued plus in flight. */
   pending(): number {
-    let count = this.size();
-    for (const batch of this.inFlight) for (const item of batch) if (!item.settled) count++;
-    return count;
+    return this.pendingCount;
   }
 
   /** Resolves when everything queued before the call has settled. */
   async flush(): Promise<void> {
-    const waiting = this.unsettled();
     this.draining = true;
+    this.seal();
+    const waiting: Promise<void>[] = [];
+    for (let i = this.head; i < this.sealed.length; i++) waiting.push(this.whenSettled(this.sealed[i]));
+    for (const batch of this.inFlight) waiting.push(this.whenSettled(batch));
     this.pump();
     // Someone awaits this: keep the process alive through retry back-offs (their timers are unref'd).
     const release = keepAlive();
@@ -164,7 +278,7 @@ export class BatchQueue {
     } finally {
       release();
     }
-    if (this.size() === 0) this.draining = false;
+    if (this.sealed.length === this.head && this.open.count === 0) this.draining = false;
   }
 
   /** Flushes; at the deadline aborts requests and drops what is left (`shutdown_timeout`). Never hangs. */
@@ -178,33 +292,29 @@ export class BatchQueue {
     await Promise.race([this.flush(), expired]);
     clearTimeout(deadline);
     clearTimeout(this.timer);
-    const left = this.unsettledItems();
+    this.timer = undefined;
+    const left = this.sealed.slice(this.head);
+    if (this.open.count) left.push(this.open);
+    for (const batch of this.inFlight) if (!batch.settled) left.push(batch);
     if (left.length) {
       this.controller.abort();
-      this.queue = [];
+      this.sealed = [];
       this.head = 0;
+      this.open = newBatch();
+      this.store.takeOpen();
       this.queuedBytes = 0;
-      this.settle(left, { delivered: false, reason: 'shutdown_timeout', error: new Error(`[trackplan] ${left.length} message(s) undelivered at the shutdown deadline`) });
+      const count = left.reduce((sum, batch) => sum + batch.count, 0);
+      this.settle(left, { delivered: false, reason: 'shutdown_timeout', error: new Error(`[trackplan] ${count} message(s) undelivered at the shutdown deadline`) });
     }
   }
 
-  private size(): number {
-    return this.queue.length - this.head;
-  }
-
-  private unsettledItems(): Item[] {
-    const items: Item[] = [];
-    for (let i = this.head; i < this.queue.length; i++) items.push(this.queue[i]);
-    for (const batch of this.inFlight) for (const item of batch) if (!item.settled) items.push(item);
-    return items;
-  }
-
-  private unsettled(): Promise<DeliveryOutcome>[] {
-    return this.unsettledItems().map(awaitItem);
+  private whenSettled(batch: Batch): Promise<void> {
+    if (batch.settled) return DONE;
+    return (batch.done ??= new Promise<void>((resolve) => (batch.onSettled = resolve)));
   }
 
   private schedule(): void {
-    if (this.size() >= this.options.batchSize || this.draining) return this.pump();
+    if (this.sealed.length > this.head || this.draining) return this.pump();
     if (!this.timer) {
       this.timer = unrefTimer(() => {
         this.timer = undefined;
@@ -213,13 +323,18 @@ export class BatchQueue {
     }
   }
 
-  /** Starts batches while there is room; partial batches only when `force`, flushing or closed. */
+  /** Starts batches while there is room; seals a partial batch only when `force`, flushing or closed. */
   private pump(force = false): void {
-    while (this.inFlight.size < this.options.concurrency && this.size() > 0) {
-      if (this.size() < this.options.batchSize && !force && !this.draining && !this.closed) break;
-      void this.run(this.take());
+    while (this.inFlight.size < this.options.concurrency) {
+      if (this.sealed.length === this.head) {
+        if (this.open.count === 0 || !(force || this.draining || this.closed)) break;
+        this.seal();
+      }
+      const batch = this.shiftSealed();
+      this.queuedBytes -= batch.bytes;
+      void this.run(batch);
     }
-    if (this.size() > 0 && !this.timer && this.inFlight.size < this.options.concurrency) {
+    if ((this.sealed.length > this.head || this.open.count > 0) && !this.timer && this.inFlight.size < this.options.concurrency) {
       this.timer = unrefTimer(() => {
         this.timer = undefined;
         this.pump(true);
@@ -227,45 +342,34 @@ export class BatchQueue {
     }
   }
 
-  private take(): Item[] {
-    const batch: Item[] = [];
-    let bytes = 0;
-    while (this.size() > 0 && batch.length < this.options.batchSize) {
-      const next = this.queue[this.head];
-      if (batch.length > 0 && bytes + next.bytes > this.options.maxBatchBytes) break;
-      this.shift();
-      bytes += next.bytes;
-      this.queuedBytes -= next.bytes;
-      batch.push(next);
+  /** Takes the oldest sealed batch, letting go of its slot (a dropped batch must not stay reachable). */
+  private shiftSealed(): Batch {
+    const batch = this.sealed[this.head];
+    this.sealed[this.head++] = undefined as unknown as Batch;
+    if (this.head === this.sealed.length) {
+      this.sealed = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.sealed.length) {
+      this.sealed = this.sealed.slice(this.head);
+      this.head = 0;
     }
     return batch;
   }
 
-  /** Takes the oldest item, letting go of its slot (a dropped item must not stay reachable). */
-  private shift(): Item {
-    const item = this.queue[this.head];
-    this.queue[this.head++] = undefined as unknown as Item;
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-
-  private async run(batch: Item[]): Promise<void> {
+  private async run(batch: Batch): Promise<void> {
     this.inFlight.add(batch);
     try {
       for (let attempt = 1; ; attempt++) {
-        if (batch.every((item) => item.settled)) return;
-        const result = await this.safeAttempt(batch.map((item) => item.payload));
-        if (batch.every((item) => item.settled)) return; // dropped at the shutdown deadline meanwhile
+        if (batch.settled) return;
+        const result = await this.safeAttempt(batch);
+        if (batch.settled) return; // dropped at the shutdown deadline meanwhile
         if (result.ok) {
-          this.settle(batch, { delivered: true });
+          this.settle([batch], { delivered: true });
           return;
         }
         const spent = attempt >= this.options.maxAttempts;
         if (!result.retry || spent || this.controller.signal.aborted) {
-          this.settle(batch, { delivered: false, reason: result.retry ? 'retries_exhausted' : result.reason, error: result.error });
+          this.settle([batch], { delivered: false, reason: result.retry ? 'retries_exhausted' : result.reason, error: result.error });
           return;
         }
         this.reporter.error(result.error);
@@ -277,9 +381,11 @@ export class BatchQueue {
     }
   }
 
-  private async safeAttempt(payloads: string[]): Promise<AttemptResult> {
+  private async safeAttempt(batch: Batch): Promise<AttemptResult> {
     try {
-      return await this.options.attempt(payloads, this.controller.signal);
+      // Inflated for the attempt only: between attempts (retry back-off) the batch stays compressed.
+      const body = this.store.text(batch.data);
+      return await this.options.attempt(body, batch.count, this.controller.signal);
     } catch (error) {
       return { ok: false, retry: true, reason: 'network_error', error: error instanceof Error ? error : new Error(String(error)) };
     }
@@ -307,16 +413,29 @@ export class BatchQueue {
     });
   }
 
-  private settle(items: Item[], outcome: DeliveryOutcome): void {
+  /** Settles whole batches with one outcome, reported once (one onError call, not one per batch). */
+  private settle(batches: Batch[], outcome: DeliveryOutcome): void {
     let count = 0;
-    for (const item of items) {
-      if (item.settled) continue;
-      item.settled = true;
-      item.outcome = outcome;
-      item.resolve?.(outcome);
-      count++;
+    for (const batch of batches) {
+      if (batch.settled) continue;
+      count += batch.count;
+      for (const waiter of batch.waiters ?? []) waiter.resolve(outcome);
+      this.markSettled(batch);
     }
+    this.report(count, outcome);
+  }
+
+  /** Marks a batch settled and lets go of its contents. */
+  private markSettled(batch: Batch): void {
+    batch.settled = true;
+    batch.data = undefined;
+    batch.waiters = undefined;
+    batch.onSettled?.();
+  }
+
+  private report(count: number, outcome: DeliveryOutcome): void {
     if (count === 0) return;
+    this.pendingCount -= count;
     if (outcome.delivered) this.reporter.delivered(count);
     else this.reporter.dropped(outcome.reason, count, outcome.error);
   }

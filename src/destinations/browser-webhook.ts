@@ -43,7 +43,7 @@ export function browserWebhookDestination(options: BrowserWebhookOptions, runtim
         concurrency: 2,
         retryBaseMs: 500,
         retryMaxMs: 10_000,
-        attempt: (payloads, signal) => postOnce(keepaliveFetch, url, headers, `{"events":[${payloads.join(',')}]}`, 10_000, signal, 'webhook'),
+        attempt: (events, _count, signal) => postOnce(keepaliveFetch, url, headers, `{"events":[${events}]}`, 10_000, signal, 'webhook'),
       },
       reporter,
     );

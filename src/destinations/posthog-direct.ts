@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory } from '../core/types';
-import { BatchQueue, queueOptions } from './batch-queue';
+import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toPostHogEvent } from './posthog-payload';
 
@@ -11,7 +11,7 @@ export interface PostHogDirectOptions {
   /** Events per request. Default 1000. */
   batchSize?: number;
   flushIntervalMs?: number;
-  /** Default 64 MiB of serialized events; overflow drops the oldest (`queue_overflow`). */
+  /** Default 64 MiB held (on Node, waiting batches are held gzip-compressed); overflow drops the oldest (`queue_overflow`). */
   maxQueueBytes?: number;
   maxAttempts?: number;
   timeoutMs?: number;
@@ -25,6 +25,8 @@ export interface PostHogDirectRuntime {
   /** Node passes zlib's gzip; without it bodies go uncompressed. */
   gzip?: (text: string) => Promise<Uint8Array>;
   now?: () => Date;
+  /** How waiting batches are held (Node: gzip-compressed). */
+  batches?: () => BatchStore;
 }
 
 /**
@@ -43,13 +45,14 @@ export function posthogDirectDestination(options: PostHogDirectOptions, runtime:
 
   return (reporter) => {
     const queue = new BatchQueue(
-      queueOptions(options, { batchSize: 1000, maxBatchBytes: 16 * 1024 * 1024 }, async (payloads, signal) => {
-        const json = `${prefix}${payloads.join(',')}],"sent_at":"${now().toISOString()}"}`;
+      queueOptions(options, { batchSize: 1000, maxBatchBytes: 16 * 1024 * 1024 }, async (events, _count, signal) => {
+        // sent_at is the time of this attempt (PostHog corrects clock skew with it), so the body is built now.
+        const json = `${prefix}${events}],"sent_at":"${now().toISOString()}"}`;
         const body = runtime.gzip ? await runtime.gzip(json) : json;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (runtime.gzip) headers['content-encoding'] = 'gzip';
         return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'posthog');
-      }),
+      }, runtime.batches),
       reporter,
     );
     return {

@@ -1,6 +1,6 @@
 import { TrackplanConfigError } from '../core/errors';
-import type { DeliveryOutcome, DeliveryReporter, DestinationFactory, Message } from '../core/types';
-import { keepAlive, parseRetryAfter } from './batch-queue';
+import type { DeliveryReporter, DestinationFactory, Message } from '../core/types';
+import { BatchQueue, parseRetryAfter, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
 import { assertHttpUrl, defaultFetch, type FetchLike } from './http';
 import { capturePropertiesOf } from './posthog-payload';
 import type { PostHogDirectOptions } from './posthog-direct';
@@ -22,16 +22,53 @@ export interface PostHogNodeOptions extends PostHogDirectOptions {
   client?: PostHogLike;
   /** `'client'` (default): through posthog-node. `'direct'`: trackplan's own `/batch/` transport. */
   transport?: 'client' | 'direct';
-  /** Messages handed to posthog-node at a time, then flushed as one request. Default 500. */
+  /** Messages handed to posthog-node at a time, then flushed as one request. Default 500. A partial window waits up to `flushIntervalMs` (default 1000). */
   windowSize?: number;
   /** Further `new PostHog()` options (e.g. `{ disableGeoip: false }`). */
   options?: Record<string, unknown>;
 }
 
-interface Item {
-  message: Message;
-  bytes: number;
-  resolve(outcome: DeliveryOutcome): void;
+/** A posthog-node call, as JSON: what the queue holds instead of the message object. */
+type Call =
+  | { c: 'capture'; distinctId: string; event: string; properties: Record<string, unknown>; groups?: Record<string, string>; timestamp: string; uuid: string }
+  | { c: 'identify'; distinctId: string; properties: Record<string, unknown> }
+  | { c: 'alias'; distinctId: string; alias: string }
+  | { c: 'groupIdentify'; groupType: string; groupKey: string; properties: Record<string, unknown>; distinctId?: string };
+
+function callOf(message: Message): Call {
+  switch (message.type) {
+    case 'track': {
+      const { envelope } = message;
+      return {
+        c: 'capture',
+        distinctId: envelope.distinct_id ?? envelope.uuid,
+        event: envelope.event,
+        properties: capturePropertiesOf(message),
+        groups: Object.keys(envelope.groups).length ? envelope.groups : undefined,
+        timestamp: envelope.timestamp,
+        uuid: envelope.uuid,
+      };
+    }
+    case 'identify':
+      return { c: 'identify', distinctId: message.distinctId, properties: { $set: message.set, $set_once: message.setOnce } };
+    case 'alias':
+      return { c: 'alias', distinctId: message.distinctId, alias: message.alias };
+    case 'groupIdentify':
+      return { c: 'groupIdentify', groupType: message.groupType, groupKey: message.groupKey, properties: message.properties, distinctId: message.distinctId ?? undefined };
+  }
+}
+
+function hand(client: PostHogLike, call: Call): void {
+  switch (call.c) {
+    case 'capture':
+      return client.capture({ distinctId: call.distinctId, event: call.event, properties: call.properties, groups: call.groups, timestamp: new Date(call.timestamp), uuid: call.uuid });
+    case 'identify':
+      return client.identify({ distinctId: call.distinctId, properties: call.properties });
+    case 'alias':
+      return client.alias({ distinctId: call.distinctId, alias: call.alias });
+    case 'groupIdentify':
+      return client.groupIdentify({ groupType: call.groupType, groupKey: call.groupKey, properties: call.properties, distinctId: call.distinctId });
+  }
 }
 
 /**
@@ -39,10 +76,11 @@ interface Item {
  * the oldest events once its queue is full and retries at a fixed 3 s, so trackplan keeps its own
  * byte-bounded queue and hands posthog-node one window at a time (one request), retrying with
  * backoff in the fetch it gives the client. Every message settles once: delivered or dropped.
+ * The queue holds each call serialized, and waiting windows compressed with `packedBatches`
+ * (Node: gzip), not the message objects: a held event costs tens of bytes, not kilobytes of heap.
  */
-export function posthogNodeDestination(options: PostHogNodeOptions, deps: { PostHog?: PostHogConstructor } = {}): DestinationFactory {
+export function posthogNodeDestination(options: PostHogNodeOptions, deps: { PostHog?: PostHogConstructor; batches?: () => BatchStore } = {}): DestinationFactory {
   const windowSize = options.windowSize ?? 500;
-  const maxQueueBytes = options.maxQueueBytes ?? 64 * 1024 * 1024;
   const maxAttempts = options.maxAttempts ?? 10;
   const retryBaseMs = options.retryBaseMs ?? 500;
   const retryMaxMs = options.retryMaxMs ?? 30_000;
@@ -72,147 +110,42 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
         fetch: retryingFetch(fetchImpl, { maxAttempts, retryBaseMs, retryMaxMs, reporter, onFinalFailure: (f) => (lastFailure = f) }),
       });
 
-    const queue: Item[] = [];
-    let head = 0;
-    let queuedBytes = 0;
-    let inWindow: Item[] = [];
-    let running: Promise<void> | undefined;
-    let closed = false;
-
-    const settle = (items: Item[], outcome: DeliveryOutcome) => {
-      if (!items.length) return;
-      for (const item of items) item.resolve(outcome);
-      if (outcome.delivered) reporter.delivered(items.length);
-      else reporter.dropped(outcome.reason, items.length, outcome.error);
-    };
-
-    const hand = (message: Message) => {
-      switch (message.type) {
-        case 'track': {
-          const { envelope } = message;
-          client.capture({
-            distinctId: envelope.distinct_id ?? envelope.uuid,
-            event: envelope.event,
-            properties: capturePropertiesOf(message),
-            groups: Object.keys(envelope.groups).length ? envelope.groups : undefined,
-            timestamp: new Date(envelope.timestamp),
-            uuid: envelope.uuid,
-          });
-          return;
-        }
-        case 'identify':
-          return client.identify({ distinctId: message.distinctId, properties: { $set: message.set, $set_once: message.setOnce } });
-        case 'alias':
-          return client.alias({ distinctId: message.distinctId, alias: message.alias });
-        case 'groupIdentify':
-          return client.groupIdentify({ groupType: message.groupType, groupKey: message.groupKey, properties: message.properties, distinctId: message.distinctId ?? undefined });
-      }
-    };
-
-    async function drain(): Promise<void> {
-      while (head < queue.length) {
-        inWindow = queue.slice(head, head + windowSize);
-        head += inWindow.length;
-        for (const item of inWindow) queuedBytes -= item.bytes;
-        if (head > 4096 && head * 2 > queue.length) {
-          queue.splice(0, head);
-          head = 0;
-        }
-        lastFailure = undefined;
-        let failure: unknown;
-        try {
-          for (const item of inWindow) hand(item.message);
-          await client.flush();
-        } catch (error) {
-          failure = error ?? new Error('posthog-node rejected the batch');
-        }
-        const window = inWindow;
-        inWindow = [];
-        const failed = lastFailure as { reason: string; error: Error } | undefined;
-        if (failure === undefined && !failed) settle(window, { delivered: true });
-        else settle(window, { delivered: false, reason: failed?.reason ?? 'posthog_error', error: failed?.error ?? failure });
-      }
-      queue.length = 0;
-      head = 0;
-    }
-
-    let overflowError: Error | undefined;
-    const add = (message: Message, resolve: (outcome: DeliveryOutcome) => void) => {
-      const item: Item = { message, bytes: estimateBytes(message), resolve };
-      if (closed) return settle([item], { delivered: false, reason: 'shutdown' });
-      queue.push(item);
-      queuedBytes += item.bytes;
-      while (queuedBytes > maxQueueBytes && queue.length - head > 1) {
-        const oldest = queue[head];
-        queue[head++] = undefined as unknown as Item; // a dropped message must not stay reachable
-        queuedBytes -= oldest.bytes;
-        overflowError ??= new Error(`[trackplan] [posthog] queue over ${maxQueueBytes} bytes: the oldest messages are being dropped`);
-        settle([oldest], { delivered: false, reason: 'queue_overflow', error: overflowError });
-      }
-      void kick();
-    };
-
-    const kick = () => {
-      if (!running) {
-        running = new Promise<void>((resolve) => queueMicrotask(resolve))
-          .then(drain)
-          .finally(() => {
-            running = undefined;
-            if (head < queue.length) kick();
-          });
-      }
-      return running;
-    };
+    // One window in flight at a time (posthog-node's flush takes everything it holds), tried once
+    // here: the retries happen inside the fetch handed to posthog-node.
+    const queue = new BatchQueue(
+      queueOptions(
+        options,
+        { batchSize: windowSize, maxBatchBytes: 16 * 1024 * 1024, concurrency: 1, maxAttempts: 1 },
+        async (calls): Promise<AttemptResult> => {
+          lastFailure = undefined;
+          try {
+            for (const call of JSON.parse(`[${calls}]`) as Call[]) hand(client, call);
+            await client.flush();
+          } catch (error) {
+            const failure = error instanceof Error ? error : new Error(`[trackplan] [posthog] posthog-node rejected the batch: ${String(error)}`);
+            const failed = lastFailure as { reason: string; error: Error } | undefined;
+            return { ok: false, retry: false, reason: failed?.reason ?? 'posthog_error', error: failed?.error ?? failure };
+          }
+          const failed = lastFailure as { reason: string; error: Error } | undefined;
+          return failed ? { ok: false, retry: false, reason: failed.reason, error: failed.error } : { ok: true };
+        },
+        deps.batches,
+      ),
+      reporter,
+    );
 
     return {
       name: 'posthog',
-      send(message) {
-        return new Promise<DeliveryOutcome>((resolve) => add(message, resolve));
-      },
-      post(message) {
-        add(message, ignoreOutcome);
-      },
-      pending: () => queue.length - head + inWindow.length,
-      async flush() {
-        const release = keepAlive(); // retry back-offs use unref'd timers; an awaited flush must not exit early
-        try {
-          while (running || head < queue.length) await kick();
-        } finally {
-          release();
-        }
-      },
+      send: (message) => queue.enqueue(message, JSON.stringify(callOf(message))),
+      post: (message) => queue.post(JSON.stringify(callOf(message))),
+      pending: () => queue.pending(),
+      flush: () => queue.flush(),
       async shutdown(ms) {
-        closed = true;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
-        });
-        const result = await Promise.race([this.flush().then(() => 'done' as const), deadline]);
-        clearTimeout(timer);
-        if (result === 'timeout') {
-          const left = [...queue.slice(head), ...inWindow];
-          queue.length = 0;
-          head = 0;
-          inWindow = [];
-          settle(left, { delivered: false, reason: 'shutdown_timeout', error: new Error(`[trackplan] [posthog] ${left.length} message(s) undelivered at the shutdown deadline`) });
-        }
+        await queue.shutdown(ms);
         if (ownsClient) await client.shutdown(Math.max(0, ms)).catch((error) => reporter.error(error));
       },
     };
   };
-}
-
-const ignoreOutcome = (): void => {};
-
-/** A rough serialized size, for the queue bound (no JSON.stringify on the hot path). */
-function estimateBytes(message: Message): number {
-  let bytes = 200;
-  const props = message.type === 'track' ? message.envelope.properties : message.type === 'identify' ? message.set : message.type === 'groupIdentify' ? message.properties : {};
-  for (const key in props) {
-    const value = props[key];
-    bytes += key.length + 4 + (typeof value === 'string' ? value.length + 2 : typeof value === 'object' && value !== null ? 64 : 8);
-  }
-  return bytes;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
-import { gzip } from 'node:zlib';
+import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory } from '../core/types';
+import { packedBatches } from '../destinations/packed-batches';
 import { posthogNodeDestination, type PostHogNodeOptions } from '../destinations/posthog-node';
 import { posthogDirectDestination } from '../destinations/posthog-direct';
 import { webhookDestination, type WebhookOptions } from '../destinations/webhook';
@@ -17,6 +18,19 @@ export interface NodeDestinationOptions {
 
 const requireFromHere = createRequire(import.meta.url);
 const gzipAsync = promisify(gzip);
+
+/**
+ * How Node holds waiting batches: gzip at level 1 (about 1 µs per 390-byte envelope, a tenth of the
+ * bytes; level 6 saves a further 7% for twice the time). The result is copied when zlib hands back a
+ * slice of a larger buffer, so the bytes counted against the queue bound are the bytes held.
+ */
+const gzipBatches = packedBatches({
+  pack(bytes) {
+    const out = gzipSync(bytes, { level: 1 });
+    return out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
+  },
+  unpack: (bytes) => gunzipSync(bytes).toString('utf8'),
+});
 
 /** posthog-node is an optional peer: load it only when PostHog is configured. */
 function loadPostHogConstructor(): unknown {
@@ -36,14 +50,14 @@ export function nodeDestinations(options: NodeDestinationOptions): DestinationFa
   if (options.posthog) {
     const posthog = options.posthog;
     if (posthog.transport === 'direct') {
-      factories.push(posthogDirectDestination(posthog, { gzip: async (text: string) => new Uint8Array(await gzipAsync(text)) }));
+      factories.push(posthogDirectDestination(posthog, { gzip: async (text: string) => new Uint8Array(await gzipAsync(text)), batches: gzipBatches }));
     } else {
       const PostHog = posthog.client ? undefined : loadPostHogConstructor();
-      factories.push(posthogNodeDestination(posthog, { PostHog: PostHog as never }));
+      factories.push(posthogNodeDestination(posthog, { PostHog: PostHog as never, batches: gzipBatches }));
     }
   }
   if (options.webhook) {
-    factories.push(webhookDestination(options.webhook, { sign: signWebhookBody }));
+    factories.push(webhookDestination(options.webhook, { sign: signWebhookBody, batches: gzipBatches }));
   }
   return factories;
 }

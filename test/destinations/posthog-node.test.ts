@@ -52,6 +52,27 @@ describe.each(['client', 'direct'] as const)('PostHog destination (%s transport)
     await tracker.shutdown(1000);
   });
 
+  it('holds a burst compressed within its bound; past the bound drops the oldest, counted and reported', async () => {
+    receiver = await startReceiver();
+    const errors: unknown[] = [];
+    const bound = 20_000;
+    const tracker = createTracker(catalog, { posthog: { apiKey: 'phc_test', host: receiver.url, transport, maxQueueBytes: bound, flushIntervalMs: 20 }, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 1000; i++) tracker.track('checkout.start', { order_id: `o_${i}`, tier: 'pro', subtotal: i, country: 'US' }, { distinctId: `u_${i % 50}` });
+    const held = tracker.stats().destinations.posthog.pending;
+    await tracker.flush();
+    const stats = tracker.stats().destinations.posthog;
+    const overflow = stats.dropped.queue_overflow;
+    expect(overflow).toBeGreaterThan(0);
+    expect(receiver.events.length + overflow).toBe(1000);
+    expect(receiver.events.length).toBe(held);
+    // Compressed: far more than the bound holds as JSON (each event is over 200 bytes of it).
+    expect(held).toBeGreaterThan(bound / 200);
+    expect(receiver.events.map((e) => e.properties.order_id)).toContain('o_999');
+    expect(String(errors[0])).toMatch(/queue over 20000 bytes/);
+    books(tracker.stats());
+    await tracker.shutdown(1000);
+  });
+
   it('retries 503 with backoff and counts what never got through, keeping the books', async () => {
     receiver = await startReceiver();
     const errors: unknown[] = [];

@@ -138,6 +138,64 @@ describe('webhook destination: faults, nothing lost', () => {
     books(stats, 100);
   });
 
+  it('overflow drops whole oldest batches, each reported through onError; compressed batches count their compressed bytes', async () => {
+    receiver = await startReceiver();
+    const errors: unknown[] = [];
+    const bound = 20_000;
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast, maxQueueBytes: bound }, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 1000; i++) tracker.track('checkout.start', start(i));
+    const queued = tracker.stats().destinations.webhook;
+    await tracker.flush();
+    const stats = tracker.stats();
+    const arrived = receiver.webhookEvents();
+    const rawBytes = receiver.webhookBatches.reduce((sum, batch) => sum + batch.raw.length, 0);
+    const overflow = stats.destinations.webhook.dropped.queue_overflow;
+    expect(overflow).toBeGreaterThan(0);
+    expect(arrived.length + overflow).toBe(1000);
+    expect(arrived.map((e) => e.properties.order_id)).toContain('o_999');
+    // Held compressed: more arrived than the bound could hold as raw JSON.
+    expect(queued.pending).toBe(arrived.length);
+    expect(rawBytes).toBeGreaterThan(2 * bound);
+    // One report per dropped batch, not one per event, and never fewer reports than drops of batches.
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThan(overflow);
+    expect(String(errors[0])).toMatch(/queue over 20000 bytes/);
+    books(stats, 1000);
+  });
+
+  it('a batch held compressed through retries arrives as the same plain JSON body, signed', async () => {
+    receiver = await startReceiver();
+    receiver.setFault((_r, i) => (i < 2 ? 503 : undefined));
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, secret: 'whsec_2', ...fast } });
+    for (let i = 0; i < 50; i++) tracker.track('checkout.start', start(i));
+    await tracker.flush();
+    const [first, second, third] = receiver.requests;
+    expect(receiver.requests).toHaveLength(3);
+    expect(second.body.equals(first.body)).toBe(true);
+    expect(third.body.equals(first.body)).toBe(true);
+    const batch = receiver.webhookBatches[0];
+    expect(batch.headers['content-encoding']).toBeUndefined();
+    expect(batch.headers['content-type']).toBe('application/json');
+    expect(batch.events.map((e) => e.properties.order_id)).toEqual(Array.from({ length: 50 }, (_, i) => `o_${i}`));
+    expect(verifyWebhookSignature(batch.raw, batch.headers['x-trackplan-signature'] as string, 'whsec_2')).toBe(true);
+    books(tracker.stats(), 50);
+  });
+
+  it('the default 64 MiB bound holds a 200,000-event burst whose JSON is larger than 64 MiB; all of it arrives', async () => {
+    receiver = await startReceiver();
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast } });
+    const skus = ['TSHIRT-BLK-XL', 'TSHIRT-WHT-M', 'HOODIE-GRY-L', 'CAP-NVY', 'SOCKS-RED-3PK'];
+    const burst = 200_000;
+    for (let i = 0; i < burst; i++) tracker.track('order.paid', { ...paid, order_id: `ord_${i}`, skus }, { distinctId: `user_${i % 1000}` });
+    // Nothing could leave during the loop: the whole burst is held, nothing dropped.
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: burst, pending: burst, dropped: {} });
+    await tracker.flush();
+    const rawBytes = receiver.webhookBatches.reduce((sum, batch) => sum + batch.raw.length, 0);
+    expect(rawBytes).toBeGreaterThan(64 * 1024 * 1024);
+    expect(receiver.webhookBatches.reduce((sum, batch) => sum + batch.events.length, 0)).toBe(burst);
+    expect(tracker.stats().destinations.webhook).toMatchObject({ routed: burst, delivered: burst, pending: 0, dropped: {} });
+  }, 120_000);
+
   it('shutdown(100) against a receiver that never answers resolves in time and counts shutdown_timeout', async () => {
     receiver = await startReceiver();
     receiver.setFault(() => 'hang');
