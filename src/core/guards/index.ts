@@ -46,17 +46,21 @@ const NO_FINDINGS: GuardFinding[] = Object.freeze([]) as unknown as GuardFinding
  */
 export interface KeyMemo {
   keys: string[];
-  /** True where the key needs the full guards (a sensitive or forbidden key). */
-  care: boolean[];
+  /** Per key: CARE (the full guards must look: a sensitive or forbidden key), SKIP_PII (an allowed key) or 0. */
+  flags: number[];
 }
 
-export const newKeyMemo = (): KeyMemo => ({ keys: [], care: [] });
+const CARE = 1;
+const SKIP_PII = 2;
+
+export const newKeyMemo = (): KeyMemo => ({ keys: [], flags: [] });
 
 const MEMO_KEYS = 64;
 
-function keyNeedsCare(key: string, options: GuardOptions): boolean {
-  if (key.length >= 9 && FORBIDDEN_KEYS.has(key)) return true;
-  return options.pii !== 'off' && !options.allow.has(key) && isSensitiveKey(key);
+function keyFlags(key: string, options: GuardOptions): number {
+  if (key.length >= 9 && FORBIDDEN_KEYS.has(key)) return CARE;
+  if (options.pii === 'off' || options.allow.has(key)) return SKIP_PII;
+  return isSensitiveKey(key) ? CARE : 0;
 }
 
 /**
@@ -67,31 +71,34 @@ function untouchedFlatBytes(input: Record<string, unknown>, options: GuardOption
   try {
     const proto = Object.getPrototypeOf(input);
     if (proto !== Object.prototype && proto !== null) return -1;
-    const scan = options.pii !== 'off';
     const maxString = options.limits.maxStringLength;
+    const maxProperties = options.limits.maxProperties;
     let bytes = 2;
     let count = 0;
     let j = 0;
     for (const key in input) {
-      let care: boolean;
-      if (memo !== undefined && key === memo.keys[j]) care = memo.care[j++];
+      let flags: number;
+      if (memo !== undefined && key === memo.keys[j]) flags = memo.flags[j++];
       else {
-        care = keyNeedsCare(key, options);
+        flags = keyFlags(key, options);
         if (memo !== undefined && j === memo.keys.length && j < MEMO_KEYS) {
           memo.keys.push(key);
-          memo.care.push(care);
+          memo.flags.push(flags);
           j++;
         } else j = MEMO_KEYS; // off the memo's track: judge the rest one by one
       }
-      if (care || ++count > options.limits.maxProperties) return -1;
+      if (flags === CARE || ++count > maxProperties) return -1;
       const value = input[key];
       bytes += key.length * 6 + 4;
       if (typeof value === 'string') {
-        if (value.length > maxString || (scan && value.length >= 6 && !options.allow.has(key) && mayHoldPii(value))) return -1;
+        if (value.length > maxString || (flags !== SKIP_PII && value.length >= 6 && mayHoldPii(value))) return -1;
         bytes += 2 + value.length * 6;
-      } else if ((typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) || typeof value === 'boolean' || value === null) {
+      } else if (typeof value === 'number') {
+        // -0 is the one finite number JSON changes (to 0).
+        if (!Number.isFinite(value) || (value === 0 && 1 / value < 0)) return -1;
         bytes += 24;
-      } else return -1;
+      } else if (typeof value === 'boolean' || value === null) bytes += 24;
+      else return -1;
     }
     return bytes <= options.maxEventBytes ? bytes : -1;
   } catch {
