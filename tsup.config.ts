@@ -33,7 +33,7 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     platform: 'browser',
-    target: 'es2020',
+    target: 'es2022',
     sourcemap: true,
     splitting: true,
     external: ['zod', 'posthog-js'],

@@ -21,6 +21,8 @@ export interface PageBytes {
   code: string;
   /** Every chunk of the page, the lazy ones included (concatenated, then gzip -9). */
   total: { gzip: number; raw: number; code: string };
+  /** What esbuild warned about while bundling (e.g. an import it dropped). */
+  warnings: string[];
 }
 
 export async function pageBytes(source: string): Promise<PageBytes> {
@@ -46,7 +48,8 @@ export async function pageBytes(source: string): Promise<PageBytes> {
   const isUpFront = (path: string) => [...upFront].some((out) => path.endsWith(out.replace(/^.*dist\/\.size\//, '')));
   const code = result.outputFiles.filter((f) => isUpFront(f.path)).map((f) => f.text).join('\n');
   const all = result.outputFiles.map((f) => f.text).join('\n');
-  return { gzip: gzipSync(code, { level: 9 }).length, raw: code.length, code, total: { gzip: gzipSync(all, { level: 9 }).length, raw: all.length, code: all } };
+  const warnings = result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`);
+  return { gzip: gzipSync(code, { level: 9 }).length, raw: code.length, code, total: { gzip: gzipSync(all, { level: 9 }).length, raw: all.length, code: all }, warnings };
 }
 
 describe('browser bundle', () => {
@@ -61,6 +64,16 @@ describe('browser bundle', () => {
     expect(code).not.toMatch(/maxEventBytes/);
     expect(total.code).toMatch(/maxEventBytes/);
     for (const pattern of [ZOD, ...NODE_ONLY]) expect(pattern.test(total.code), String(pattern)).toBe(false);
+  });
+
+  it('bundles without a warning, so an app built with esbuild or Vite sees none from trackplan', async () => {
+    // The code-split browser build imports its shared chunks bare: with the package marked free of
+    // side effects, esbuild would drop those imports and warn in every app's build.
+    const tracker = await pageBytes(`import { createTracker, defineCatalog } from 'trackplan';
+      createTracker(defineCatalog({ name: 'x', version: 1, events: {} }), { webhook: { url: '/analytics' } });`);
+    expect(tracker.warnings).toEqual([]);
+    const client = await pageBytes(`import { init } from './schema/clients/storefront/index'; init({});`);
+    expect(client.warnings).toEqual([]);
   });
 
   it('no Node-only names anywhere in the browser build', () => {
