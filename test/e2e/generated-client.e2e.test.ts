@@ -1,22 +1,10 @@
 import { basename } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, hasChromium } from '../helpers/chromium';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { describe, expect, it } from 'vitest';
+import { useBrowserAndReceiver } from '../helpers/browser-env';
+import { hasChromium } from '../helpers/chromium';
 
-let browser: Browser;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  if (!hasChromium) return;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-});
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-});
+const env = useBrowserAndReceiver();
 
 describe.skipIf(!hasChromium)('generated client in a real Chromium, the runtime loaded with import()', () => {
   it('delivers the calls made before and after init() to GA4 and the webhook once the runtime chunk arrives', async () => {
@@ -35,17 +23,17 @@ describe.skipIf(!hasChromium)('generated client in a real Chromium, the runtime 
       logLevel: 'error',
     });
     expect(bundle.outputFiles.length).toBeGreaterThan(1); // the runtime is a chunk of its own
-    for (const file of bundle.outputFiles) receiver.serve(`/${basename(file.path)}`, 'application/javascript', file.text);
-    receiver.serve('/', 'text/html', `<!doctype html><html><head></head><body><script type="module" src="/generated-client-page.js"></script></body></html>`);
-    const page = await browser.newPage();
-    await page.goto(receiver.url);
+    for (const file of bundle.outputFiles) env.receiver.serve(`/${basename(file.path)}`, 'application/javascript', file.text);
+    env.receiver.serve('/', 'text/html', `<!doctype html><html><head></head><body><script type="module" src="/generated-client-page.js"></script></body></html>`);
+    const page = await env.browser.newPage();
+    await page.goto(env.receiver.url);
     await page.waitForFunction(() => window.generatedClient !== undefined, null, { timeout: 15_000 });
     const done = (await page.evaluate(() => window.generatedClient))!;
     expect(done.queuedAtInit).toBe(1);
     expect(done.stats).toMatchObject({ tracked: 2, queued: 0, dropped: {} });
 
-    await receiver.waitFor(() => receiver.webhookEvents().length >= 2, 10_000, 'the webhook events');
-    expect(receiver.webhookEvents().map((e) => [e.event_name, e.uuid])).toEqual([
+    await env.receiver.waitFor(() => env.receiver.webhookEvents().length >= 2, 10_000, 'the webhook events');
+    expect(env.receiver.webhookEvents().map((e) => [e.event_name, e.uuid])).toEqual([
       ['checkout.start', '01930000-0000-7000-8000-0000000000a1'],
       ['order.paid', '01930000-0000-7000-8000-0000000000a2'],
     ]);
