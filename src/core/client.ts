@@ -3,6 +3,7 @@ import { TrackplanError } from './errors';
 import type { compileJsonSchema } from './json-schema';
 import type { TrackCallOptions } from './pipeline';
 import type { TrackerStats } from './types';
+import { waitAtMost } from './wait';
 
 /** What a generated client needs of a tracker: the Node one and the browser one both fit. */
 interface AnyTracker {
@@ -185,11 +186,7 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
     },
     async shutdown(timeoutMs = 5000) {
       const started = Date.now();
-      if (!tracker && starting) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([starting.catch(() => {}), new Promise<void>((done) => (timer = setTimeout(done, timeoutMs)))]);
-        clearTimeout(timer);
-      }
+      if (!tracker && starting) await waitAtMost(starting, timeoutMs);
       if (tracker) return tracker.shutdown(Math.max(0, timeoutMs - (Date.now() - started)));
       // No tracker to hand them to: what waits is counted, and later calls too, until init() again.
       closed = true;

@@ -1,4 +1,5 @@
 import type { DeliveryOutcome, DeliveryReporter, Message } from '../core/types';
+import { waitAtMost } from '../core/wait';
 
 /** What one attempt to send a batch came to. */
 export type AttemptResult =
@@ -284,13 +285,7 @@ export class BatchQueue {
   /** Flushes; at the deadline aborts requests and drops what is left (`shutdown_timeout`). Never hangs. */
   async shutdown(timeoutMs: number): Promise<void> {
     this.closed = true;
-    let deadline: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<void>((resolve) => {
-      // Not unref'd: the caller awaits shutdown, so the process stays up until the deadline at most.
-      deadline = setTimeout(resolve, Math.max(0, timeoutMs));
-    });
-    await Promise.race([this.flush(), expired]);
-    clearTimeout(deadline);
+    await waitAtMost(this.flush(), timeoutMs);
     clearTimeout(this.timer);
     this.timer = undefined;
     const left = this.sealed.slice(this.head);

@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, Destination, DestinationFactory, Message } from '../core/types';
 import type { BrowserWebhookOptions, browserWebhookDestination } from './browser-webhook';
+import { waitAtMost } from '../core/wait';
 import { assertHttpUrl } from './url';
 import { toWebhookEnvelope } from './webhook-envelope';
 import { handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
@@ -103,11 +104,7 @@ export function lazyBrowserWebhook(
       },
       async shutdown(timeoutMs) {
         const started = Date.now();
-        if (!real && failure === undefined) {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([loading, new Promise<void>((done) => (timer = setTimeout(done, timeoutMs)))]);
-          clearTimeout(timer);
-        }
+        if (!real && failure === undefined) await waitAtMost(loading, timeoutMs);
         if (real) return real.shutdown(Math.max(0, timeoutMs - (Date.now() - started)));
         // The module did not arrive in time: what is held goes the page-hide way, counted.
         handOffHeld();
