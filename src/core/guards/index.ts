@@ -1,6 +1,6 @@
 import type { JsonValue } from '../types';
 import { isSensitiveKey, mayHoldPii, redactPii } from './pii';
-import { sanitize, type GuardFinding, type SizeLimits } from './sanitize';
+import { FORBIDDEN_KEYS, sanitize, type GuardFinding, type SizeLimits } from './sanitize';
 
 export { DEFAULT_SIZE_LIMITS, sanitize, type GuardFinding, type SizeLimits } from './sanitize';
 export { redactPii, redactString, redactUrl, isSensitiveKey, type PiiKind } from './pii';
@@ -106,7 +106,6 @@ function untouchedFlatBytes(input: Record<string, unknown>, options: GuardOption
   }
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * An upper bound of the UTF-8 size of JSON.stringify(value), computed without serializing when the

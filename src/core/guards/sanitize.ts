@@ -16,7 +16,8 @@ export interface GuardFinding {
   detail: string;
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys never copied: they would reach an object's prototype. */
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Returns a JSON-safe copy of `input` within the size limits, or `input` itself when it already
