@@ -1,7 +1,7 @@
 import { TrackplanConfigError } from '../core/errors';
-import type { DeliveryReporter, DestinationFactory, Message } from '../core/types';
-import { BatchQueue, parseRetryAfter, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
-import { assertHttpUrl, defaultFetch, type FetchLike } from './http';
+import type { DestinationFactory, Message } from '../core/types';
+import { BatchQueue, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { capturePropertiesOf } from './posthog-payload';
 import type { PostHogDirectOptions } from './posthog-direct';
 
@@ -72,62 +72,111 @@ function hand(client: PostHogLike, call: Call): void {
 }
 
 /**
+ * posthog-node settings trackplan owns, with what to set instead. Retries and timeouts have one
+ * owner per request (two owners disagree on what became of a batch), and a window must leave as
+ * one request that posthog-node neither splits nor trims.
+ */
+const OWNED_SETTINGS: Record<string, string> = {
+  fetch: '`fetch`',
+  fetchRetryCount: '`maxAttempts`',
+  fetchRetryDelay: '`retryBaseMs` and `retryMaxMs`',
+  requestTimeout: '`timeoutMs`',
+  flushAt: '`windowSize`',
+  maxBatchSize: '`windowSize`',
+  maxQueueSize: '`windowSize` and `maxQueueBytes`',
+};
+
+/** How far posthog-node's own request timeout lies past trackplan's: a backstop that never fires first. */
+const BACKSTOP_MS = 5_000;
+
+/** One window handed to posthog-node: what aborts its request (the shutdown deadline) and what each request came to. */
+interface Exchange {
+  signal: AbortSignal;
+  results: AttemptResult[];
+}
+
+/**
  * PostHog through the real posthog-node client, with flow control: posthog-node silently drops
  * the oldest events once its queue is full and retries at a fixed 3 s, so trackplan keeps its own
- * byte-bounded queue and hands posthog-node one window at a time (one request), retrying with
- * backoff in the fetch it gives the client. Every message settles once: delivered or dropped.
+ * byte-bounded queue and hands posthog-node one window at a time (one request).
+ *
+ * One owner per request: trackplan's queue retries the window (backoff, jitter, Retry-After), the
+ * fetch handed to posthog-node times the request out and tells trackplan what it came to, and
+ * posthog-node tries once and only ever sees "accepted" or "refused", never a network error or a
+ * timeout (on which it would keep the batch and resend it behind our back, after trackplan had
+ * counted it dropped). Every message settles once: delivered or dropped.
  * The queue holds each call serialized, and waiting windows compressed with `packedBatches`
  * (Node: gzip), not the message objects: a held event costs tens of bytes, not kilobytes of heap.
  */
 export function posthogNodeDestination(options: PostHogNodeOptions, deps: { PostHog?: PostHogConstructor; batches?: () => BatchStore } = {}): DestinationFactory {
   const windowSize = options.windowSize ?? 500;
-  const maxAttempts = options.maxAttempts ?? 10;
-  const retryBaseMs = options.retryBaseMs ?? 500;
-  const retryMaxMs = options.retryMaxMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const ownsClient = !options.client;
   if (ownsClient) {
     if (typeof options.apiKey !== 'string' || options.apiKey === '')
       throw new TrackplanConfigError('[posthog] apiKey is required (your project API key, "phc_…"), or pass { client } with your posthog-node instance.');
     if (!deps.PostHog) throw new TrackplanConfigError('[posthog] posthog-node is not available; install it or use { transport: "direct" }.');
+    for (const key of Object.keys(options.options ?? {}))
+      if (key in OWNED_SETTINGS)
+        throw new TrackplanConfigError(`[posthog] options.${key} is trackplan's to set (it owns retries, timeouts and windows, so that its counts match what PostHog got); use the posthog ${OWNED_SETTINGS[key]} setting instead.`);
   }
   const host = assertHttpUrl(options.host ?? 'https://us.i.posthog.com', 'posthog.host').replace(/\/+$/, '');
 
   return (reporter) => {
-    let lastFailure: { reason: string; error: Error } | undefined;
     const fetchImpl = options.fetch ?? defaultFetch;
+    let current: Exchange | undefined;
+
+    /** The fetch handed to posthog-node: one timed request, its outcome kept for trackplan's books. */
+    const sendOnce = async (url: string, init: { method: string; headers: Record<string, string>; body: string | Uint8Array | Blob; signal?: AbortSignal }) => {
+      const exchange = current;
+      // Anything else posthog-node sends (feature flags, say) is none of the window's business.
+      if (!exchange || !url.endsWith('/batch/')) return fetchImpl(url, init as Parameters<FetchLike>[1]);
+      const body = typeof init.body === 'string' || init.body instanceof Uint8Array ? init.body : new Uint8Array(await init.body.arrayBuffer());
+      const result = await postOnce(fetchImpl, url, init.headers, body, timeoutMs, exchange.signal, 'posthog');
+      exchange.results.push(result);
+      // Refused is 400, never 413 (which posthog-node would split and resend): it drops the batch.
+      return new Response(null, { status: result.ok ? 200 : 400 });
+    };
+
     const client =
       options.client ??
       new deps.PostHog!(options.apiKey!, {
         host,
+        flushInterval: 0,
+        ...options.options,
         flushAt: windowSize,
         maxBatchSize: windowSize,
         maxQueueSize: windowSize * 2,
-        flushInterval: 0,
         fetchRetryCount: 0,
-        requestTimeout: timeoutMs,
-        ...options.options,
-        fetch: retryingFetch(fetchImpl, { maxAttempts, retryBaseMs, retryMaxMs, reporter, onFinalFailure: (f) => (lastFailure = f) }),
+        requestTimeout: timeoutMs + BACKSTOP_MS,
+        fetch: sendOnce,
       });
 
-    // One window in flight at a time (posthog-node's flush takes everything it holds), tried once
-    // here: the retries happen inside the fetch handed to posthog-node.
+    // One window in flight at a time (posthog-node's flush takes everything it holds), as many
+    // calls as posthog-node sends in one request.
     const queue = new BatchQueue(
       queueOptions(
-        options,
-        { batchSize: windowSize, maxBatchBytes: 16 * 1024 * 1024, concurrency: 1, maxAttempts: 1 },
-        async (calls): Promise<AttemptResult> => {
-          lastFailure = undefined;
+        { ...options, batchSize: windowSize },
+        { batchSize: windowSize, maxBatchBytes: 16 * 1024 * 1024, concurrency: 1 },
+        async (calls, _count, signal): Promise<AttemptResult> => {
+          const exchange: Exchange = { signal, results: [] };
+          current = exchange;
+          let failure: unknown;
           try {
             for (const call of JSON.parse(`[${calls}]`) as Call[]) hand(client, call);
             await client.flush();
           } catch (error) {
-            const failure = error instanceof Error ? error : new Error(`[trackplan] [posthog] posthog-node rejected the batch: ${String(error)}`);
-            const failed = lastFailure as { reason: string; error: Error } | undefined;
-            return { ok: false, retry: false, reason: failed?.reason ?? 'posthog_error', error: failed?.error ?? failure };
+            failure = error;
+          } finally {
+            current = undefined;
           }
-          const failed = lastFailure as { reason: string; error: Error } | undefined;
-          return failed ? { ok: false, retry: false, reason: failed.reason, error: failed.error } : { ok: true };
+          const refused = exchange.results.find((result) => !result.ok);
+          if (refused) return refused;
+          if (exchange.results.length > 0 || failure === undefined) return { ok: true };
+          // No request of ours answered (your own client, or posthog-node failed before sending):
+          // whether it still holds the window is unknown, so it is not handed over again.
+          const error = failure instanceof Error ? failure : new Error(String(failure));
+          return { ok: false, retry: false, reason: 'posthog_error', error: new Error(`[trackplan] [posthog] posthog-node could not send the batch: ${error.message}`, { cause: failure }) };
         },
         deps.batches,
       ),
@@ -145,43 +194,5 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
         if (ownsClient) await client.shutdown(Math.max(0, ms)).catch((error) => reporter.error(error));
       },
     };
-  };
-}
-
-/**
- * The fetch handed to posthog-node: retries network errors, 408, 429 and 5xx with exponential
- * backoff and full jitter (honouring Retry-After), instead of posthog-node's fixed 3 s; the final
- * failure is answered as an HTTP error so posthog-node drops the batch from its queue (trackplan has
- * already counted it), rather than keeping it to resend behind our back.
- */
-function retryingFetch(
-  fetchImpl: FetchLike,
-  settings: { maxAttempts: number; retryBaseMs: number; retryMaxMs: number; reporter: DeliveryReporter; onFinalFailure(f: { reason: string; error: Error }): void },
-) {
-  return async (url: string, init: { method: string; headers: Record<string, string>; body: string | Uint8Array; signal?: AbortSignal }) => {
-    let last: { reason: string; error: Error; status: number } = { reason: 'network_error', error: new Error('not sent'), status: 503 };
-    for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
-      let retryAfter: number | undefined;
-      try {
-        const response = await fetchImpl(url, init);
-        if (response.status < 300 || (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)) {
-          if (response.status >= 300) settings.onFinalFailure({ reason: `http_${response.status}`, error: new Error(`[trackplan] [posthog] ${url} answered HTTP ${response.status}`) });
-          return response;
-        }
-        last = { reason: `http_${response.status}`, error: new Error(`[trackplan] [posthog] ${url} answered HTTP ${response.status}`), status: response.status };
-        retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      } catch (cause) {
-        last = { reason: 'network_error', error: new Error(`[trackplan] [posthog] could not reach ${url}: ${String((cause as Error)?.message ?? cause)}`, { cause }), status: 503 };
-      }
-      if (attempt === settings.maxAttempts) break;
-      settings.reporter.error(last.error);
-      const ceiling = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** (attempt - 1));
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, retryAfter !== undefined ? Math.min(retryAfter, settings.retryMaxMs) : Math.random() * ceiling);
-        (timer as { unref?: () => void }).unref?.();
-      });
-    }
-    settings.onFinalFailure({ reason: 'retries_exhausted', error: last.error });
-    return new Response(JSON.stringify({ error: last.reason }), { status: last.status >= 500 ? last.status : 503 });
   };
 }

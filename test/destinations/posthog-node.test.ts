@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PostHog } from 'posthog-node';
 import { createTracker, type TrackerStats } from '../../src/node/index';
 import { startReceiver, type Receiver } from '../helpers/receiver';
+import { decodePostHogBody } from '../../src/node/posthog-wire';
 import { catalog, paid } from '../fixtures/storefront-catalog';
 
 let receiver: Receiver;
@@ -93,6 +94,57 @@ describe.each(['client', 'direct'] as const)('PostHog destination (%s transport)
     await Promise.all([tracker.shutdown(500), lost.shutdown(500)]);
   });
 
+  it('against a slow and failing server, the books match what arrived: nothing counted dropped arrives, everything counted delivered does', async () => {
+    receiver = await startReceiver();
+    const timeoutMs = 300;
+    const uuidOf = (i: number) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`;
+    // A request holding one of these always fails (5xx, nothing kept): its events can only be dropped.
+    const doomed = new Set([3, 28, 53, 78].map(uuidOf));
+    // Every other request: first slow (kept at once, answered after the timeout), then 503, then accepted.
+    const tries = new Map<string, number>();
+    receiver.setFault((request) => {
+      const uuids = decodePostHogBody(request.body, request.headers['content-type'], request.path).map((e) => String(e.uuid));
+      if (uuids.some((uuid) => doomed.has(uuid))) return 500;
+      const key = uuids.join();
+      const attempt = (tries.get(key) ?? 0) + 1;
+      tries.set(key, attempt);
+      return attempt === 1 ? { answerAfterMs: timeoutMs * 4 } : attempt === 2 ? 503 : undefined;
+    });
+    // Each message's own outcome, from the public debug log.
+    const outcomes = new Map<string, 'delivered' | 'dropped'>();
+    const debug = (line: string) => {
+      const settled = /^\[trackplan\] track \S+ (\S+): (\d) delivered, (\d) dropped$/.exec(line);
+      if (settled) outcomes.set(settled[1], settled[2] === '1' ? 'delivered' : 'dropped');
+    };
+    const tracker = createTracker(catalog, {
+      posthog: { apiKey: 'phc_test', host: receiver.url, transport, windowSize: 10, batchSize: 10, timeoutMs, maxAttempts: 6, retryBaseMs: 5, retryMaxMs: 20, flushIntervalMs: 10 },
+      debug,
+      onError: () => {},
+    });
+    const total = 100;
+    for (let i = 0; i < total; i++) tracker.track('checkout.start', { order_id: `o_${i}`, tier: 'pro', subtotal: i, country: 'US' }, { distinctId: 'u', uuid: uuidOf(i) });
+    await tracker.flush();
+    await tracker.shutdown(2000);
+
+    const arrived = new Set(receiver.events.map((e) => String(e.uuid)));
+    const delivered = [...outcomes].filter(([, o]) => o === 'delivered').map(([uuid]) => uuid);
+    const dropped = [...outcomes].filter(([, o]) => o === 'dropped').map(([uuid]) => uuid);
+    const stats = tracker.stats().destinations.posthog;
+    const droppedCount = Object.values(stats.dropped).reduce((a, b) => a + b, 0);
+    expect({ routed: stats.routed, settled: stats.delivered + droppedCount, pending: stats.pending, outcomes: outcomes.size }).toEqual({ routed: total, settled: total, pending: 0, outcomes: total });
+    expect({ delivered: stats.delivered, dropped: droppedCount }).toEqual({ delivered: delivered.length, dropped: dropped.length });
+    const countedDelivered = new Set(delivered);
+    expect({
+      droppedButArrived: dropped.filter((uuid) => arrived.has(uuid)).length,
+      deliveredButMissing: delivered.filter((uuid) => !arrived.has(uuid)).length,
+      arrivedNotCountedDelivered: [...arrived].filter((uuid) => !countedDelivered.has(uuid)).length,
+    }).toEqual({ droppedButArrived: 0, deliveredButMissing: 0, arrivedNotCountedDelivered: 0 });
+    // Both ways: the doomed requests were dropped, the slow-then-failing ones got through.
+    for (const uuid of doomed) expect(outcomes.get(uuid)).toBe('dropped');
+    expect(delivered.length).toBeGreaterThan(total / 2);
+    expect(stats.dropped).toEqual({ retries_exhausted: dropped.length });
+  });
+
   it('a serverless function that returns right after track() + flush() loses nothing', async () => {
     receiver = await startReceiver();
     const handler = async (orderId: string) => {
@@ -105,6 +157,30 @@ describe.each(['client', 'direct'] as const)('PostHog destination (%s transport)
     // Nothing waits after the handlers returned: everything must already be here.
     expect(receiver.events.map((e) => e.properties.order_id).sort()).toEqual(['a', 'b', 'c']);
     for (const stats of results) expect(stats.destinations.posthog).toMatchObject({ delivered: 1, pending: 0 });
+  });
+});
+
+describe('PostHog destination through posthog-node: one owner per request', () => {
+  it('a window refused as too large (413) is dropped whole, not split and sent by posthog-node behind the books', async () => {
+    receiver = await startReceiver();
+    receiver.setFault((request) => (decodePostHogBody(request.body, request.headers['content-type'], request.path).length > 5 ? 413 : undefined));
+    const tracker = createTracker(catalog, { posthog: { apiKey: 'phc_test', host: receiver.url, windowSize: 20, ...fast }, onError: () => {} });
+    for (let i = 0; i < 20; i++) tracker.track('checkout.start', { order_id: `o_${i}`, tier: 'pro', subtotal: i, country: 'US' }, { distinctId: 'u' });
+    await tracker.flush();
+    await tracker.shutdown(1000);
+    expect({ arrived: receiver.events.length, ...tracker.stats().destinations.posthog }).toEqual({ arrived: 0, routed: 20, delivered: 0, dropped: { http_413: 20 }, pending: 0 });
+  });
+
+  it("refuses posthog-node settings that would give retries, timeouts or windows a second owner, and passes the others on", async () => {
+    for (const key of ['fetchRetryCount', 'requestTimeout', 'fetch', 'maxQueueSize'])
+      expect(() => createTracker(catalog, { posthog: { apiKey: 'phc_x', options: { [key]: 1 } } })).toThrowError(new RegExp(`options\\.${key} is trackplan's to set.*use the posthog`));
+    receiver = await startReceiver();
+    for (const options of [{}, { disableGeoip: false }]) {
+      const tracker = createTracker(catalog, { posthog: { apiKey: 'phc_test', host: receiver.url, options } });
+      tracker.track('checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' }, { distinctId: 'u' });
+      await tracker.shutdown(1000);
+    }
+    expect(receiver.events.map((e) => e.properties.$geoip_disable)).toEqual([true, undefined]);
   });
 });
 

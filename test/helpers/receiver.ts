@@ -12,8 +12,14 @@ export interface ReceivedRequest {
   at: number;
 }
 
-/** Returns a status code to answer with, or undefined to answer normally. */
-export type Fault = (request: ReceivedRequest, index: number) => number | 'hang' | 'destroy' | { status: number; headers: Record<string, string> } | undefined;
+/**
+ * Returns a status code to answer with, or undefined to answer normally. `{ answerAfterMs }`: a slow
+ * server, which takes the request in at once (its events count as received) and answers 200 late.
+ */
+export type Fault = (
+  request: ReceivedRequest,
+  index: number,
+) => number | 'hang' | 'destroy' | { status: number; headers: Record<string, string> } | { answerAfterMs: number } | undefined;
 
 export interface Receiver {
   url: string;
@@ -42,6 +48,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
   const webhookBatches: Receiver['webhookBatches'] = [];
   const requests: ReceivedRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  const lateAnswers = new Set<ReturnType<typeof setTimeout>>();
   let fault: Fault | undefined;
   const statics = new Map<string, { contentType: string; body: string | Buffer }>();
 
@@ -69,7 +76,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
       if (injected === 'hang') return void hanging.add(res);
       if (injected === 'destroy') return void req.socket.destroy();
       if (typeof injected === 'number') return void res.writeHead(injected).end();
-      if (injected) return void res.writeHead(injected.status, injected.headers).end();
+      if (injected && 'status' in injected) return void res.writeHead(injected.status, injected.headers).end();
       try {
         if (path.startsWith('/webhook')) {
           const raw = request.body.toString('utf8');
@@ -77,7 +84,13 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
         } else {
           events.push(...decodePostHogBody(request.body, req.headers['content-type'], req.url));
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":1}');
+        const answer = () => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":1}');
+        if (!injected) return answer();
+        const timer = setTimeout(() => {
+          lateAnswers.delete(timer);
+          answer();
+        }, injected.answerAfterMs);
+        lateAnswers.add(timer);
       } catch (error) {
         res.writeHead(400).end(String(error));
       }
@@ -106,6 +119,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hanging) res.destroy();
+        for (const timer of lateAnswers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
