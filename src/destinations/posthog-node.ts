@@ -22,9 +22,14 @@ export interface PostHogNodeOptions extends PostHogDirectOptions {
   client?: PostHogLike;
   /** `'client'` (default): through posthog-node. `'direct'`: trackplan's own `/batch/` transport. */
   transport?: 'client' | 'direct';
-  /** Messages handed to posthog-node at a time, then flushed as one request. Default 500. A partial window waits up to `flushIntervalMs` (default 1000). */
+  /** Messages handed to posthog-node at a time, then flushed as one request (with this transport it replaces `batchSize`). Default 500. A partial window waits up to `flushIntervalMs` (default 1000). */
   windowSize?: number;
-  /** Further `new PostHog()` options (e.g. `{ disableGeoip: false }`). */
+  /**
+   * Further `new PostHog()` options (e.g. `{ disableGeoip: false }`). Retries, timeouts and windows are
+   * trackplan's (`maxAttempts`, `retryBaseMs`, `retryMaxMs`, `timeoutMs`, `windowSize`, `fetch`):
+   * `fetch`, `fetchRetryCount`, `fetchRetryDelay`, `requestTimeout`, `flushAt`, `maxBatchSize` and
+   * `maxQueueSize` here are refused.
+   */
   options?: Record<string, unknown>;
 }
 
