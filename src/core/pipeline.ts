@@ -75,15 +75,7 @@ export type Prepared<M extends Message> =
 export function prepareTrack(ctx: PipelineContext, name: string, props: unknown, options: TrackCallOptions = {}): Prepared<TrackMessage> {
   const eventName = typeof name === 'string' ? name : String(name);
   const spec: RuntimeEventSpec | undefined = typeof name === 'string' && Object.hasOwn(ctx.catalog.events, name) ? ctx.catalog.events[name] : undefined;
-  if (!spec) {
-    const violation: Violation = {
-      kind: 'unknown_event',
-      event: eventName,
-      message: `"${eventName}" is not an event of catalog "${ctx.catalog.name}"; it was not delivered`,
-      action: 'dropped',
-    };
-    return refuse('unknown_event', [violation], 0);
-  }
+  if (!spec) return refuse('unknown_event', [unknownEventViolation(ctx.catalog, eventName)], 0);
   const opts = safeOptions(options);
   const violations: Violation[] = [];
   const checked = checkAgainst(spec.validate, props, eventName, 'invalid_properties', violations);
@@ -192,10 +184,20 @@ function refuse<M extends Message>(reason: DropReason, violations: Violation[], 
   return { ok: false, reason, violations, redactions, error: new CatalogViolationError(`[${event}] ${summary || reason}`, violations) };
 }
 
+/** The violation for an event the catalog does not declare (track() and the outbox dispatcher). */
+export function unknownEventViolation(catalog: RuntimeCatalog, eventName: string): Violation {
+  return {
+    kind: 'unknown_event',
+    event: eventName,
+    message: `"${eventName}" is not an event of catalog "${catalog.name}"; it was not delivered`,
+    action: 'dropped',
+  };
+}
+
 const acceptNothing: Validator = (input) => ({ ok: true, value: {}, issues: [], unknownKeys: isRecord(input) ? Object.keys(input) : [] });
 
 /** Runs a validator and turns its issues and unknown keys into violations. */
-function checkAgainst(
+export function checkAgainst(
   validate: Validator,
   input: unknown,
   event: string,
@@ -258,7 +260,8 @@ function requireId(value: unknown, event: string, field: string, violations: Vio
   return null;
 }
 
-function revenueOf(properties: Record<string, JsonValue>, amountKey: string, currencyKey?: string): Envelope['revenue'] {
+/** The envelope's revenue, read through the event's revenue mapping; null when the amount is not a number. */
+export function revenueOf(properties: Record<string, JsonValue>, amountKey: string, currencyKey?: string): Envelope['revenue'] {
   const amount = properties[amountKey];
   if (typeof amount !== 'number' || !Number.isFinite(amount)) return null;
   const currency = currencyKey ? properties[currencyKey] : undefined;

@@ -1,11 +1,16 @@
 import type { Catalog } from '../core/catalog';
-import { describeError } from '../core/pipeline';
+import { TrackplanConfigError } from '../core/errors';
+import { describeError, type ValidationMode } from '../core/pipeline';
 import { Router } from '../core/router';
-import type { DestinationFactory, TrackMessage } from '../core/types';
-import { LIBRARY } from '../core/version';
+import type { DeliveryOutcome, DestinationFactory, TrackMessage, Violation } from '../core/types';
 import { nodeDestinations, type NodeDestinationOptions } from '../node/destinations';
+import { applyCatalog } from './apply-catalog';
 import type { Outbox } from './outbox';
+import { rowToMessage } from './row-message';
 import type { OutboxRow } from './schema-sql';
+
+/** A violation found in an outbox row, with the row's `id`. */
+export type OutboxViolation = Violation & { rowId: string };
 
 export interface DispatcherOptions extends NodeDestinationOptions {
   /** Extra destinations (e.g. `memoryDestination()`). */
@@ -20,6 +25,19 @@ export interface DispatcherOptions extends NodeDestinationOptions {
   backoffMs?: number;
   /** How long a claimed row is reserved for this dispatcher, in ms. Default 60000. */
   leaseMs?: number;
+  /**
+   * What to do with a row whose properties no longer validate against the catalog the dispatcher
+   * runs with (rows outlive catalog changes). Default `'report'`.
+   * - `'report'`: deliver it (undeclared properties removed) and call `onViolation`.
+   * - `'drop'`: park it, with the violation as its `last_error`.
+   * - `'throw'`: park it like `'drop'`, and park rows with undeclared properties too (there is no
+   *   caller to throw to: the parked row goes to `onError`).
+   * A row whose event the catalog does not declare is always parked.
+   */
+  validation?: ValidationMode;
+  /** Called for every rule a row broke, whatever was done about it, with the row's `id`. */
+  onViolation?: (violation: OutboxViolation) => void;
+  /** Called for every delivery failure and every parked row (once per row). */
   onError?: (error: unknown) => void;
   debug?: boolean | ((message: string) => void);
 }
@@ -41,6 +59,12 @@ export interface Dispatcher {
 }
 
 /**
+ * `occurred_at` as epoch milliseconds (±Infinity for 'infinity'): pg and PGlite parse timestamptz
+ * differently (PGlite reads year 1 as 2001), a number reads the same on both.
+ */
+const OCCURRED_AT_MS = `round(extract(epoch from date_trunc('milliseconds', occurred_at)) * 1000)::float8`;
+
+/**
  * Forwards committed outbox rows through the same destinations as the tracker. Rows are claimed
  * with `FOR UPDATE SKIP LOCKED` and a lease, so dispatchers on several machines share one table
  * without delivering a row twice in the normal case; after a crash the row's `uuid` travels with
@@ -51,11 +75,22 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
   const maxAttempts = options.maxAttempts ?? 10;
   const backoffMs = options.backoffMs ?? 5000;
   const leaseMs = options.leaseMs ?? 60_000;
+  const validation = options.validation ?? 'report';
+  if (!['report', 'drop', 'throw'].includes(validation))
+    throw new TrackplanConfigError(`[outbox] createDispatcher(): validation must be 'report', 'drop' or 'throw' (got ${JSON.stringify(validation)}).`);
   const log = options.debug ? (typeof options.debug === 'function' ? options.debug : (m: string) => console.debug(m)) : undefined;
   const onError = (error: unknown) => {
     log?.(`[trackplan] [outbox] ${describeError(error)}`);
     try {
       options.onError?.(error);
+    } catch {
+      // never let a callback stop the loop
+    }
+  };
+  const onViolation = (violation: OutboxViolation) => {
+    log?.(`[trackplan] [outbox] violation [${violation.event}] row ${violation.rowId} ${violation.kind}${violation.path ? ` at ${violation.path}` : ''}: ${violation.message} (${violation.action})`);
+    try {
+      options.onViolation?.(violation);
     } catch {
       // never let a callback stop the loop
     }
@@ -77,37 +112,51 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
       `UPDATE ${table} SET next_attempt_at = now() + ($2::double precision * interval '1 millisecond'), delivery_attempts = delivery_attempts + 1
        WHERE id IN (SELECT id FROM ${table} WHERE NOT is_processed AND parked_at IS NULL AND next_attempt_at <= now()
                     ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, uuid, event_name, occurred_at, organization_id, user_id, entity_type, entity_id, correlation_id, source,
-                 schema_version, properties, groups, catalog_name, catalog_version, delivery_attempts`,
+       RETURNING id, uuid, event_name, occurred_at::text AS occurred_at, ${OCCURRED_AT_MS} AS occurred_at_ms, organization_id, user_id, entity_type,
+                 entity_id, correlation_id, source, schema_version, properties::text AS properties, groups::text AS groups, catalog_name,
+                 catalog_version, delivery_attempts`,
       [batchSize, leaseMs],
     );
     return rows;
+  }
+
+  /** What to do with one claimed row: send it, or park it now. Never throws: one row cannot stall its batch. */
+  function planRow(row: OutboxRow): { send: TrackMessage; destinations: readonly string[] | undefined } | { park: string } | { retry: string } {
+    const rowId = String(row.id);
+    try {
+      const converted = rowToMessage(row);
+      if (!converted.ok) return { park: `malformed_row: ${converted.column}: ${converted.problem}` };
+      const verdict = applyCatalog(catalog, validation, converted.message);
+      for (const violation of verdict.violations) onViolation({ ...violation, rowId });
+      return verdict.deliver ? { send: verdict.message, destinations: verdict.destinations } : { park: verdict.reason };
+    } catch (error) {
+      // A fault of ours, not of the row: retried like a failed delivery, and parked after maxAttempts.
+      return { retry: `internal_error: ${describeError(error)}` };
+    }
   }
 
   async function runOnce(): Promise<DispatchResult> {
     const rows = await claim();
     const result: DispatchResult = { claimed: rows.length, delivered: 0, failed: 0, parked: 0 };
     if (!rows.length) return result;
-    const outcomes = rows.map((row) => {
-      const message = toMessage(row);
-      const spec = catalog.events[row.event_name];
-      const amount = spec?.revenue ? message.envelope.properties[spec.revenue.amount] : undefined;
-      if (typeof amount === 'number') {
-        const currency = spec!.revenue!.currency ? message.envelope.properties[spec!.revenue!.currency] : undefined;
-        message.envelope.revenue = { amount, currency: typeof currency === 'string' ? currency.toUpperCase() : null };
-      }
-      const targets = router.select(message, spec?.destinations);
-      if (!targets.length) return Promise.resolve({ row, error: spec ? null : `unknown event "${row.event_name}" for catalog "${catalog.name}"` });
-      return router.route(message, targets).then((list) => {
-        const failed = list.filter((o) => !o.delivered);
-        return { row, error: failed.length ? failed.map((o) => (o.delivered ? '' : `${o.reason}${o.error ? `: ${describeError(o.error)}` : ''}`)).join('; ') : null };
-      });
-    });
+    const parkNow: { row: OutboxRow; reason: string }[] = [];
+    const outcomes: Promise<{ row: OutboxRow; error: string | null }>[] = [];
+    for (const row of rows) {
+      const plan = planRow(row);
+      if ('park' in plan) parkNow.push({ row, reason: plan.park });
+      else if ('retry' in plan) outcomes.push(Promise.resolve({ row, error: plan.retry }));
+      else outcomes.push(route(plan.send, plan.destinations).then((error) => ({ row, error })));
+    }
     await router.flush();
     const settled = await Promise.all(outcomes);
     const delivered = settled.filter((s) => s.error === null).map((s) => s.row.id);
     if (delivered.length) await db.query(`UPDATE ${table} SET is_processed = true, processed_at = now(), last_error = NULL WHERE id = ANY($1::bigint[])`, [delivered]);
     result.delivered = delivered.length;
+    for (const { row, reason } of parkNow) {
+      await db.query(`UPDATE ${table} SET last_error = $2, parked_at = now() WHERE id = $1`, [row.id, reason.slice(0, 2000)]);
+      result.parked++;
+      onError(new Error(`[trackplan] [outbox] ${row.event_name} ${row.uuid} (row ${row.id}) parked without delivery: ${reason}. Fix the row (or the catalog), then clear its parked_at to send it.`));
+    }
     for (const { row, error } of settled) {
       if (error === null) continue;
       const park = row.delivery_attempts >= maxAttempts;
@@ -123,6 +172,15 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
     }
     log?.(`[trackplan] [outbox] pass: ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /** Sends one message; resolves with null once every destination has it, else with what failed. */
+  async function route(message: TrackMessage, destinations: readonly string[] | undefined): Promise<string | null> {
+    const targets = router.select(message, destinations);
+    if (!targets.length) return null;
+    const list = await router.route(message, targets);
+    const failed = list.filter((o): o is Extract<DeliveryOutcome, { delivered: false }> => !o.delivered);
+    return failed.length ? failed.map((o) => `${o.reason}${o.error ? `: ${describeError(o.error)}` : ''}`).join('; ') : null;
   }
 
   async function loop() {
@@ -161,27 +219,4 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
       await router.shutdown(timeoutMs);
     },
   };
-}
-
-/** Rebuilds the message from a row: the same uuid, so receivers dedupe a redelivery. */
-function toMessage(row: OutboxRow): TrackMessage {
-  const properties = typeof row.properties === 'string' ? JSON.parse(row.properties) : row.properties;
-  const groups = typeof row.groups === 'string' ? JSON.parse(row.groups) : row.groups;
-  const timestamp = new Date(row.occurred_at).toISOString();
-  const envelope = {
-    uuid: row.uuid,
-    event: row.event_name,
-    timestamp,
-    distinct_id: row.user_id,
-    groups: groups ?? {},
-    properties,
-    schema_version: row.schema_version,
-    catalog: { name: row.catalog_name, version: row.catalog_version },
-    source: row.source,
-    correlation_id: row.correlation_id,
-    entity: row.entity_type && row.entity_id ? { type: row.entity_type, id: row.entity_id } : null,
-    library: LIBRARY,
-    revenue: null as TrackMessage['envelope']['revenue'],
-  };
-  return { type: 'track', uuid: row.uuid, timestamp, source: row.source, library: LIBRARY, envelope };
 }

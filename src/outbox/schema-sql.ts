@@ -30,11 +30,16 @@ export function migrationSql(table: string, indexPrefix: string): string[] {
   ];
 }
 
+/** A row as the dispatcher claims it: jsonb columns as text and the time as a number, alike on every driver. */
 export interface OutboxRow {
-  id: string;
+  /** bigserial: a string from pg, a number from PGlite. */
+  id: string | number;
   uuid: string;
   event_name: string;
-  occurred_at: Date | string;
+  /** timestamptz as PostgreSQL prints it, for messages. */
+  occurred_at: string;
+  /** Epoch milliseconds; ±Infinity for 'infinity'. */
+  occurred_at_ms: number;
   organization_id: string | null;
   user_id: string | null;
   entity_type: string | null;
@@ -42,8 +47,10 @@ export interface OutboxRow {
   correlation_id: string | null;
   source: string | null;
   schema_version: number;
-  properties: Record<string, unknown> | string;
-  groups: Record<string, string> | string;
+  /** jsonb text. */
+  properties: string;
+  /** jsonb text. */
+  groups: string;
   catalog_name: string;
   catalog_version: number;
   delivery_attempts: number;

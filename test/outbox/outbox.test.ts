@@ -1,43 +1,15 @@
-import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogViolationError } from '../../src/core/errors';
 import { createDispatcher, createOutbox, toSqlDatabase, type SqlDatabase } from '../../src/outbox/index';
-import { postgresUrl } from '../helpers/postgres';
+import { freshTable, outboxDrivers, type OutboxDriver } from '../helpers/outbox-drivers';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { catalog, paid } from '../fixtures/storefront-catalog';
 
-type Driver = { name: string; db: unknown; extra(): unknown; close(): Promise<void> };
-
-const url = postgresUrl();
-if (!url) console.warn('[trackplan tests] no PostgreSQL server: the outbox suite runs on PGlite only (.ci/run provides one)');
-
-const drivers: [string, () => Promise<Driver>][] = [
-  ['PGlite', async () => {
-    const db = new PGlite();
-    await db.waitReady;
-    return { name: 'PGlite', db, extra: () => db, close: () => db.close() };
-  }],
-];
-if (url) {
-  drivers.push(['PostgreSQL', async () => {
-    const pools: pg.Pool[] = [];
-    const make = () => {
-      const pool = new pg.Pool({ connectionString: url, max: 4 });
-      pools.push(pool);
-      return pool;
-    };
-    return { name: 'PostgreSQL', db: make(), extra: make, close: async () => void (await Promise.all(pools.map((p) => p.end()))) };
-  }]);
-}
-
-let tableCounter = 0;
-const freshTable = () => `domain_event_t${process.pid}_${++tableCounter}`;
 const start = (i: number) => ({ order_id: `o_${i}`, tier: 'pro', subtotal: i, country: 'US' });
 
-describe.each(drivers)('outbox on %s', (_name, open) => {
-  let driver: Driver;
+describe.each(outboxDrivers())('outbox on %s', (_name, open) => {
+  let driver: OutboxDriver;
   let receiver: Receiver;
   beforeAll(async () => {
     driver = await open();

@@ -1,0 +1,35 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { postgresUrl } from './postgres';
+
+/** One database the outbox suites run on: `db` for the outbox, `extra()` for more connections to it. */
+export type OutboxDriver = { name: string; db: unknown; extra(): unknown; close(): Promise<void> };
+
+/** PGlite always, and a real PostgreSQL when one can be had: `describe.each(outboxDrivers())`. */
+export function outboxDrivers(): [string, () => Promise<OutboxDriver>][] {
+  const url = postgresUrl();
+  if (!url) console.warn('[trackplan tests] no PostgreSQL server: the outbox suite runs on PGlite only (.ci/run provides one)');
+  const drivers: [string, () => Promise<OutboxDriver>][] = [
+    ['PGlite', async () => {
+      const db = new PGlite();
+      await db.waitReady;
+      return { name: 'PGlite', db, extra: () => db, close: () => db.close() };
+    }],
+  ];
+  if (url) {
+    drivers.push(['PostgreSQL', async () => {
+      const pools: pg.Pool[] = [];
+      const make = () => {
+        const pool = new pg.Pool({ connectionString: url, max: 4 });
+        pools.push(pool);
+        return pool;
+      };
+      return { name: 'PostgreSQL', db: make(), extra: make, close: async () => void (await Promise.all(pools.map((p) => p.end()))) };
+    }]);
+  }
+  return drivers;
+}
+
+let tableCounter = 0;
+/** A table name no other test in this process uses. */
+export const freshTable = () => `domain_event_t${process.pid}_${++tableCounter}`;
