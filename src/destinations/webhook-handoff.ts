@@ -49,16 +49,50 @@ function isQuotaError(error: unknown): boolean {
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || (error as { code?: number })?.code === 22;
 }
 
-/** localStorage, bounded in count and bytes; a full quota drops the oldest until the rest fits. */
-export function persistence(key: string, storage: BrowserWebhookRuntime['storage'], reporter: Pick<DeliveryReporter, 'error'>, maxEvents: number, maxBytes: number) {
+/** Whether a stored entry is an event envelope's JSON: anything else would make the batch it joins invalid JSON. */
+function isEnvelopeJson(entry: unknown): entry is string {
+  if (typeof entry !== 'string') return false;
+  try {
+    const envelope = JSON.parse(entry) as Record<string, unknown> | null;
+    const properties = envelope?.properties;
+    return typeof envelope?.uuid === 'string' && typeof envelope.event_name === 'string' && typeof envelope.occurred_at === 'string' && !!properties && typeof properties === 'object' && !Array.isArray(properties);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * localStorage, bounded in count and bytes; a full quota drops the oldest until the rest fits.
+ * What is read back is checked entry by entry: the envelopes are kept; the rest (or the whole value
+ * when it is not a JSON array) is removed, counted once as `storage_corrupt` (one per entry, or 1 for
+ * an unusable value) and reported, so it never joins new events in a request.
+ */
+export function persistence(key: string, storage: BrowserWebhookRuntime['storage'], reporter: Pick<DeliveryReporter, 'error' | 'adopted' | 'dropped'>, maxEvents: number, maxBytes: number) {
+  /** The stored envelopes; throws only when the storage itself does. */
+  const read = (): string[] => {
+    const raw = storage?.getItem(key);
+    if (raw == null) return [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      // counted below as one unusable value
+    }
+    const entries = Array.isArray(parsed) ? parsed.filter(isEnvelopeJson) : [];
+    const discarded = Array.isArray(parsed) ? parsed.length - entries.length : 1;
+    if (discarded) {
+      storage!.removeItem(key); // counted here once, never again by a later read
+      reporter.adopted(discarded); // they enter the books as routed, so routed = delivered + dropped + pending holds
+      reporter.dropped('storage_corrupt', discarded, new Error(`[trackplan] [webhook] discarded what localStorage "${key}" held that is not trackplan's stored events (${discarded} counted as storage_corrupt); let nothing but trackplan write that key`));
+    }
+    return entries;
+  };
   return {
     load(): string[] {
-      if (!storage) return [];
       try {
-        const raw = storage.getItem(key);
-        storage.removeItem(key);
-        const parsed = raw ? (JSON.parse(raw) as unknown) : [];
-        return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+        const entries = read();
+        storage?.removeItem(key);
+        return entries;
       } catch (error) {
         reporter.error(error);
         return [];
@@ -70,7 +104,7 @@ export function persistence(key: string, storage: BrowserWebhookRuntime['storage
      */
     save(payloads: string[]): { count: number; reason: string; error?: unknown } {
       if (!storage) return { count: payloads.length, reason: 'no_storage' };
-      const earlier = this.peek() ?? [];
+      const earlier = this.peek();
       let kept = [...earlier, ...payloads];
       let cut = Math.max(0, kept.length - maxEvents);
       let bytes = kept.reduce((sum, p) => sum + p.length, 0);
@@ -96,12 +130,12 @@ export function persistence(key: string, storage: BrowserWebhookRuntime['storage
       if (earlierLost) reporter.error(new Error(`[trackplan] [webhook] ${earlierLost} stored event(s) from earlier on this page were dropped (${reason})`));
       return { count: Math.max(0, cut - earlier.length), reason, error: failure };
     },
-    peek(): string[] | undefined {
+    /** The stored envelopes, left in place. */
+    peek(): string[] {
       try {
-        const raw = storage?.getItem(key);
-        return raw ? (JSON.parse(raw) as string[]) : undefined;
+        return read();
       } catch {
-        return undefined;
+        return [];
       }
     },
   };
