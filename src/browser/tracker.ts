@@ -12,6 +12,7 @@ import { posthogJsDestination, type CaptureResultLike, type PostHogJsLike } from
 import { ConsentGate } from './consent';
 import { BrowserIdentity } from './identity';
 import { createBeforeSend } from './posthog-guard';
+import { installPostHogGuard } from './snippet-hold';
 
 export interface BrowserTrackerOptions extends SharedTrackerOptions {
   /**
@@ -94,6 +95,8 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     admit: gate.admit,
   });
   reportViolation = core.reportViolation;
+  // Once violations can be reported: the guard may run at once, over what the snippet held for it.
+  if (options.posthog && 'client' in options.posthog) installPostHogGuard(win, options.posthog.client, beforeSend, (error) => options.onError?.(error));
   const setConsentOnDestinations = (state: ConsentState) => {
     for (const destination of core.router.destinations) {
       try {
@@ -103,7 +106,9 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
       }
     }
   };
-  if (consent !== 'pending') setConsentOnDestinations(consent);
+  // Only what the application decides reaches PostHog and GA4: the default leaves their own stored
+  // consent alone (an opt-out the visitor gave posthog-js on an earlier page stays, no $opt_in each load).
+  if (options.consent !== undefined && consent !== 'pending') setConsentOnDestinations(consent);
 
   const withIdentity = (callOptions?: TrackCallOptions): TrackCallOptions => {
     const given = callOptions && typeof callOptions === 'object' ? callOptions : {};
@@ -146,7 +151,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   } as BrowserTracker<C>;
 }
 
-/** The client, resolved once: the given one (before_send installed through set_config) or posthog-js imported on demand. */
+/** The client, resolved once: the given one (its guard installed by createTracker) or posthog-js imported on demand. */
 function posthogLoader(
   config: NonNullable<BrowserTrackerOptions['posthog']>,
   beforeSend: (event: CaptureResultLike | null) => CaptureResultLike | null,
@@ -155,7 +160,6 @@ function posthogLoader(
   let ready: Promise<PostHogJsLike> | undefined;
   if ('client' in config) {
     if (!config.client || typeof config.client.capture !== 'function') throw new TrackplanConfigError('[posthog] client must be a posthog-js instance (or the snippet\'s window.posthog).');
-    config.client.set_config({ before_send: beforeSend });
     onReady(config.client);
     ready = Promise.resolve(config.client);
     return () => ready!;

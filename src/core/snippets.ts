@@ -18,6 +18,13 @@ export interface SnippetOptions {
     bootstrap?: { distinctId?: string; isIdentified?: boolean };
     /** Any other JSON-serializable `posthog.init` options. */
     options?: Record<string, unknown>;
+    /**
+     * How long the snippet holds what posthog-js captures (at most 100 events) for trackplan's PII
+     * guard, in ms. Default 10000. A tracker created with `posthog: { client: window.posthog }` runs
+     * its guard over the held events and sends them; if none comes in time, or the page hides first,
+     * they are sent with the query string and fragment removed from every URL field. `0`: no hold.
+     */
+    guardTimeoutMs?: number;
   };
   ga4?: {
     /** `G-…`. */
@@ -34,6 +41,11 @@ export interface SnippetOptions {
 const POSTHOG_KEY = /^phc_[A-Za-z0-9_-]+$/;
 const GA4_ID = /^G-[A-Za-z0-9]+$/;
 const NONCE = /^[A-Za-z0-9+/_=-]+$/;
+
+/** Where the PostHog snippet keeps what it holds for trackplan's guard (read by the browser tracker). */
+export const SNIPPET_HOLD_GLOBAL = '__trackplan_posthog';
+/** At most this many posthog-js events wait for the guard; beyond it they are dropped and counted. */
+export const SNIPPET_HOLD_LIMIT = 100;
 
 /** JSON for a <script> body: nothing in it can close the tag or start a comment. */
 export function escapeJsonForScript(value: unknown): string {
@@ -105,6 +117,8 @@ function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: str
     const host = checkUrl(posthog.host ?? 'https://us.i.posthog.com', 'posthog.host');
     const assetHost = posthog.assetHost === undefined ? defaultAssetHost(host) : checkUrl(posthog.assetHost, 'posthog.assetHost');
     if (posthog.options !== undefined && (typeof posthog.options !== 'object' || posthog.options === null)) refuse('posthog.options', 'an object of posthog.init options', posthog.options);
+    const guardTimeoutMs = posthog.guardTimeoutMs ?? 10_000;
+    if (typeof guardTimeoutMs !== 'number' || !(guardTimeoutMs >= 0) || guardTimeoutMs === Infinity) refuse('posthog.guardTimeoutMs', 'a number of milliseconds, 0 or more', posthog.guardTimeoutMs);
     const config: Record<string, unknown> = {
       ...posthog.options,
       api_host: host,
@@ -113,9 +127,40 @@ function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: str
     };
     if (posthog.bootstrap?.distinctId !== undefined)
       config.bootstrap = { distinctID: String(posthog.bootstrap.distinctId), isIdentifiedID: posthog.bootstrap.isIdentified ?? false };
-    scripts.push({ body: `${posthogStub(assetHost)}posthog.init(${escapeJsonForScript(posthog.apiKey)},${escapeJsonForScript(config)});` });
+    scripts.push({
+      body:
+        posthogHold(Math.round(guardTimeoutMs)) +
+        posthogStub(assetHost) +
+        `(function(c){c.before_send=window.${SNIPPET_HOLD_GLOBAL}.hold;posthog.init(${escapeJsonForScript(posthog.apiKey)},c);})(${escapeJsonForScript(config)});`,
+    });
   }
   return { scripts, nonce };
+}
+
+/**
+ * posthog-js's `before_send` until trackplan's guard attaches: it holds what posthog-js captures
+ * (its `$pageview`, autocapture, `$set`…) instead of sending it. `attach(guard)` makes the guard the
+ * filter and captures each held event again with its uuid and timestamp; the hold swaps the held
+ * original back in, so posthog-js sends it once, as it was captured, after the guard ran on it.
+ * If nothing attaches within `timeoutMs`, or the page hides first, a minimal scrub attaches instead:
+ * query strings and fragments leave posthog-js's URL fields (posthog-js keeps `utm_*` in their own
+ * properties). `$snapshot` (session replay) passes: trackplan's guard leaves it unchanged too.
+ */
+function posthogHold(timeoutMs: number): string {
+  return (
+    `(function(w){if(w.${SNIPPET_HOLD_GLOBAL})return;var h=w.${SNIPPET_HOLD_GLOBAL}={held:[],replay:{},dropped:0,guard:null};` +
+    `var url=/^\\$.*(url|referrer|pathname|href)$/i;` +
+    `function clean(o){if(!o||typeof o!=='object')return;for(var k in o)if(typeof o[k]==='string'&&url.test(k))o[k]=o[k].split(/[?#]/)[0];}` +
+    `h.scrub=function(e){if(e){var p=e.properties;clean(p);clean(e.$set);clean(e.$set_once);if(p){clean(p.$set);clean(p.$set_once);}}return e;};` +
+    `h.hold=function(e){if(!e)return e;var held=h.replay[e.uuid];if(held){delete h.replay[e.uuid];e=held;}` +
+    `if(h.guard)return h.guard(e);if(e.event==='$snapshot')return e;` +
+    `if(h.held.length<${SNIPPET_HOLD_LIMIT})h.held.push(e);else h.dropped++;return null;};` +
+    `h.attach=function(guard){h.guard=guard;var held=h.held;h.held=[];for(var i=0;i<held.length;i++){var e=held[i];h.replay[e.uuid]=e;` +
+    `w.posthog.capture(e.event,{},{uuid:e.uuid,timestamp:e.timestamp,skip_client_rate_limiting:true});}};` +
+    `function alone(){if(!h.guard)h.attach(h.scrub);}` +
+    (timeoutMs === 0 ? `alone();` : `setTimeout(alone,${timeoutMs});w.addEventListener('pagehide',alone);`) +
+    `})(window);`
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ const base = { posthog: { apiKey: 'phc_abc123', host: 'https://eu.i.posthog.com'
 
 /** The JSON passed to posthog.init, parsed back out of the script text. */
 function initConfig(html: string): Record<string, unknown> {
-  const match = /posthog\.init\("phc_[^"]+",(\{.*\})\);<\/script>/s.exec(html);
+  const match = /posthog\.init\("phc_[^"]+",c\);\}\)\((\{.*\})\);<\/script>/s.exec(html);
   return JSON.parse(match![1]);
 }
 
@@ -36,6 +36,8 @@ describe('renderSnippets', () => {
     [{ ga4: { measurementId: 'UA-1234' } }, /ga4\.measurementId/],
     [{ ga4: { measurementId: 'G-1', consent: 'maybe' } }, /ga4\.consent/],
     [{ nonce: 'abc" onload="x' }, /nonce/],
+    [{ posthog: { apiKey: 'phc_ok', guardTimeoutMs: -1 } }, /posthog\.guardTimeoutMs/],
+    [{ posthog: { apiKey: 'phc_ok', guardTimeoutMs: '10s' } }, /posthog\.guardTimeoutMs/],
   ])('refuses a value that is not of its shape, naming the option (%#)', (options, message) => {
     expect(() => renderSnippets(options as never)).toThrowError(message);
   });

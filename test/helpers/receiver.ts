@@ -31,8 +31,8 @@ export interface Receiver {
   webhookEvents(): Record<string, any>[];
   requests: ReceivedRequest[];
   setFault(fault: Fault | undefined): void;
-  /** Serves a static file (a test page, a bundle) at `path`. */
-  serve(path: string, contentType: string, body: string | Buffer): void;
+  /** Serves a static file (a test page, a bundle) at `path`; with `gate`, each answer waits for it (a slow network the test controls). */
+  serve(path: string, contentType: string, body: string | Buffer, gate?: () => Promise<unknown>): void;
   waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,7 +50,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
   const hanging = new Set<ServerResponse>();
   const lateAnswers = new Set<ReturnType<typeof setTimeout>>();
   let fault: Fault | undefined;
-  const statics = new Map<string, { contentType: string; body: string | Buffer }>();
+  const statics = new Map<string, { contentType: string; body: string | Buffer; gate?: () => Promise<unknown> }>();
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -64,7 +64,10 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
       res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
       if (request.method === 'OPTIONS') return void res.writeHead(204).end();
       const file = statics.get(path);
-      if (file && request.method === 'GET') return void res.writeHead(200, { 'content-type': file.contentType }).end(file.body);
+      if (file && request.method === 'GET') {
+        const answer = () => void res.writeHead(200, { 'content-type': file.contentType }).end(file.body);
+        return void (file.gate ? file.gate().then(answer, () => res.destroy()) : answer());
+      }
       if (path.endsWith('/array.js') || path.endsWith('/array.full.js')) {
         const file = requireHere.resolve('posthog-js/dist/array.js');
         return void res.writeHead(200, { 'content-type': 'application/javascript' }).end(readFileSync(file));
@@ -108,7 +111,7 @@ export async function startReceiver(options: { port?: number } = {}): Promise<Re
     setFault: (next) => {
       fault = next;
     },
-    serve: (path, contentType, body) => void statics.set(path, { contentType, body }),
+    serve: (path, contentType, body, gate) => void statics.set(path, { contentType, body, gate }),
     async waitFor(predicate, timeoutMs = 10_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;
       while (!predicate()) {
