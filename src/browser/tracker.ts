@@ -64,7 +64,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   const beforeSend = createBeforeSend(allow, (v) => reportViolation(v));
 
   const destinations: DestinationFactory[] = [];
-  if (options.posthog) destinations.push(posthogJsDestination({ client: posthogLoader(options.posthog, beforeSend, (c) => (posthogClient = c)) }));
+  if (options.posthog) destinations.push(posthogJsDestination({ client: posthogLoader(options.posthog, beforeSend, (c) => (posthogClient = c), win) }));
   if (options.ga4) {
     if (!/^G-[A-Za-z0-9]+$/.test(options.ga4.measurementId ?? '')) throw new TrackplanConfigError(`[ga4] measurementId must look like "G-XXXXXXX" (got ${JSON.stringify(options.ga4.measurementId)}).`);
     destinations.push(ga4Destination(options.ga4, { gtag: () => gtagOf(win) }));
@@ -156,13 +156,24 @@ function posthogLoader(
   config: NonNullable<BrowserTrackerOptions['posthog']>,
   beforeSend: (event: CaptureResultLike | null) => CaptureResultLike | null,
   onReady: (client: PostHogJsLike) => void,
+  win: BrowserWindow | undefined,
 ): () => Promise<PostHogJsLike> {
   let ready: Promise<PostHogJsLike> | undefined;
   if ('client' in config) {
-    if (!config.client || typeof config.client.capture !== 'function') throw new TrackplanConfigError('[posthog] client must be a posthog-js instance (or the snippet\'s window.posthog).');
-    onReady(config.client);
-    ready = Promise.resolve(config.client);
-    return () => ready!;
+    const given = config.client;
+    if (!given || typeof given.capture !== 'function') throw new TrackplanConfigError('[posthog] client must be a posthog-js instance (or the snippet\'s window.posthog).');
+    onReady(given);
+    // The snippet's stub is replaced by the real instance when array.js loads, and posthog-js never
+    // reads the stub again: from then on calls go to window.posthog.
+    const current = () => {
+      const loaded: PostHogJsLike | undefined = win?.posthog;
+      if (loaded && loaded !== given && isSnippetStub(given) && !isSnippetStub(loaded)) {
+        onReady(loaded);
+        return loaded;
+      }
+      return given;
+    };
+    return () => Promise.resolve(current());
   }
   if (typeof config.apiKey !== 'string' || !/^phc_[A-Za-z0-9_-]+$/.test(config.apiKey)) throw new TrackplanConfigError(`[posthog] apiKey must look like "phc_…" (got ${JSON.stringify(config.apiKey)}).`);
   return () =>
@@ -177,6 +188,11 @@ function posthogLoader(
       onReady(client);
       return client;
     }));
+}
+
+/** The snippet's queueing stub: an array carrying the snippet version (`__SV`), not yet a posthog-js instance. */
+function isSnippetStub(client: unknown): boolean {
+  return Array.isArray(client) && '__SV' in client;
 }
 
 function gtagOf(win: BrowserWindow | undefined): Gtag {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { build, type Metafile, type OutputFile } from 'esbuild';
 import type { Page } from 'playwright-core';
@@ -105,6 +107,30 @@ describe.skipIf(!hasChromium)('snippet + generated client with a lazy runtime, r
     expect(violations).toEqual(expect.arrayContaining(['pii:$current_url', 'pii:$set.email']));
     await context.close();
   });
+
+  it('init() with the snippet\'s stub before array.js loads: events tracked after posthog-js arrives still reach PostHog', async () => {
+    const apiKey = 'phc_lazy_stub';
+    let releaseArrayJs!: () => void;
+    const arrayJsArrives = new Promise<void>((resolve) => (releaseArrayJs = resolve));
+    servePage(apiKey);
+    env.receiver.serve('/static/array.js', 'application/javascript', readFileSync(createRequire(import.meta.url).resolve('posthog-js/dist/array.js')), () => arrayJsArrives);
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${env.receiver.url}/`, { waitUntil: 'domcontentloaded' });
+      // The app hydrates while window.posthog is still the snippet's queueing stub.
+      await page.evaluate(() => window.startApp!());
+      await page.evaluate(() => window.app!.track('01930000-0000-7000-8000-0000000000d1'));
+      releaseArrayJs();
+      await posthogIn(page).loaded();
+      await page.evaluate(() => window.app!.track('01930000-0000-7000-8000-0000000000d2'));
+      for (const id of [uuid('d1'), uuid('d2')]) await env.receiver.waitFor(has(apiKey, id), 15_000, id);
+      expect(eventsOf(apiKey).filter((e) => e.event === 'checkout.start').map((e) => e.uuid).sort()).toEqual([uuid('d1'), uuid('d2')]);
+    } finally {
+      env.receiver.serve('/static/array.js', 'application/javascript', readFileSync(createRequire(import.meta.url).resolve('posthog-js/dist/array.js')));
+      await context.close();
+    }
+  }, 60_000);
 
   it('the hold is bounded: events beyond 100 are dropped and reported through onError when the tracker attaches', async () => {
     const apiKey = 'phc_lazy_bounded';
