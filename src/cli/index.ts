@@ -61,7 +61,7 @@ const commands: Record<string, Command> = {
   async check(argv, io) {
     const { positionals, switches } = parseArgs(argv, { switches: ['json', 'strict'] });
     if (positionals.length !== 1) throw new UsageError('check needs exactly one <catalog>');
-    const findings = checkCatalog(catalogJson(await loadCatalog(resolve(io.cwd, positionals[0]))));
+    const findings = checkCatalog(catalogJson(await loadCatalog(positionals[0], io.cwd)));
     if (switches.has('json')) io.out(JSON.stringify({ file: positionals[0], findings }, null, 2));
     else
       for (const f of findings)
@@ -74,7 +74,7 @@ const commands: Record<string, Command> = {
     const { positionals, switches } = parseArgs(argv, { switches: ['json'] });
     if (positionals.length !== 2) throw new UsageError('diff needs <old catalog.json> <new catalog.ts|catalog.json>');
     const before = readCatalogJson(resolve(io.cwd, positionals[0]));
-    const after: CatalogJson = positionals[1].endsWith('.json') ? readCatalogJson(resolve(io.cwd, positionals[1])) : catalogJson(await loadCatalog(resolve(io.cwd, positionals[1])));
+    const after: CatalogJson = positionals[1].endsWith('.json') ? readCatalogJson(resolve(io.cwd, positionals[1])) : catalogJson(await loadCatalog(positionals[1], io.cwd));
     const changes = diffCatalogs(before, after);
     const unversioned = unversionedBreaks(before, after, changes);
     if (switches.has('json')) io.out(JSON.stringify({ changes, unversioned }, null, 2));

@@ -50,6 +50,22 @@ describe('trackplan CLI', () => {
     expect(text.out).toMatch(/test\/fixtures\/cli\/bad-catalog\.ts: error privacy\/pii \[signup_completed\] customer_email/);
   });
 
+  it('a module that does not export a catalog: exit 2, saying what was expected and what it exports', async () => {
+    const expected = 'expected the default export (or an export named `catalog`) to be defineCatalog(...)';
+    for (const command of ['check', 'generate']) {
+      const result = await run(command, 'test/fixtures/cli/not-a-catalog.ts', ...(command === 'generate' ? ['--out', join(tmpdir(), 'trackplan-never-written')] : []));
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`trackplan ${command}: test/fixtures/cli/not-a-catalog.ts: ${expected}; its default export is an object with keys name, events, definition.`);
+      expect(result.err).not.toMatch(/not iterable/);
+    }
+    const definition = await run('check', 'test/fixtures/cli/catalog-definition-only.ts');
+    expect(definition.code).toBe(2);
+    expect(definition.err).toMatch(/its default export is an object with keys name, version, events: wrap that object in defineCatalog\(\{ \.\.\. \}\)/);
+    // A real catalog, default or named, still loads.
+    expect((await run('check', 'schema/esim.ts')).code).toBe(0);
+    expect((await run('check', 'test/fixtures/cli/bad-catalog.ts')).code).toBe(1);
+  });
+
   it('generate --check passes on the committed files and fails, naming them, when one is stale', async () => {
     expect((await run('generate', 'schema/storefront.ts', '--out', 'schema/clients/storefront', '--check')).code).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'trackplan-gen-'));
