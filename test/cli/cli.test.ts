@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { main } from '../../src/cli/index';
 
 async function run(...argv: string[]) {
@@ -11,6 +12,12 @@ async function run(...argv: string[]) {
   const err: string[] = [];
   const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: process.cwd() });
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** TypeScript's syntax errors in a file (a full type check of generated clients is `npm run typecheck`'s job). */
+function syntaxErrors(file: string): string[] {
+  const { diagnostics = [] } = ts.transpileModule(readFileSync(file, 'utf8'), { fileName: file, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return diagnostics.map((d) => `${file}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
 
 describe('trackplan CLI', () => {
@@ -83,6 +90,20 @@ describe('trackplan CLI', () => {
     const schema = JSON.parse(readFileSync(join(dir, 'json', 'order.paid.json'), 'utf8'));
     expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'order.paid', 'x-trackplan-version': 2, type: 'object' });
     expect(schema.required).toEqual(expect.arrayContaining(['order_id', 'amount', 'currency']));
+  });
+
+  it('generate writes valid TypeScript for events without properties', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trackplan-empty-'));
+    const generated = await run('generate', 'test/fixtures/cli/no-properties-catalog.ts', '--out', join(dir, 'client'), '--schema-out', join(dir, 'json'), '--docs-out', join(dir, 'docs'));
+    expect(generated.code, generated.err).toBe(0);
+    const client = join(dir, 'client', 'index.ts');
+    expect(syntaxErrors(client)).toEqual([]);
+    const source = readFileSync(client, 'utf8');
+    // z.object({}) and an omitted `properties` both give an alias, not `interface X Record<…>`.
+    expect(source).toContain('export type AppOpenedProperties = Record<string, never>;');
+    expect(source).toContain('export type SignupPageViewedProperties = Record<string, never>;');
+    expect(source).toMatch(/export interface SignupCompletedProperties \{\n {2}\/\*\* Signup method \*\/\n {2}method: "email" \| "github";\n\}/);
+    expect(source).toContain('export function trackAppOpened(props: AppOpenedProperties = {} as AppOpenedProperties');
   });
 
   it('diff classifies changes and fails on a breaking change without a version bump', async () => {
