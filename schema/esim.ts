@@ -1,6 +1,7 @@
 /**
  * The eSIM store (seed 003): funnel events recorded in the app's own database inside the business
- * transaction (a rollback erases both), with commerce context in minor units.
+ * transaction (a rollback erases both), with commerce context in minor units; `app_opened`, the top
+ * of the funnel, comes from the app itself and has no properties.
  */
 import * as z from 'zod';
 import { defineCatalog, defineEvent } from '../src/core/catalog';
@@ -15,6 +16,10 @@ export const catalog = defineCatalog({
   version: 1,
   person: z.object({ signup_channel: z.enum(['otp_email', 'otp_sms']).describe('How the OTP was requested'), country: z.string().length(2).describe('Country of residence') }).partial(),
   events: {
+    app_opened: defineEvent({
+      description: 'The eSIM app was opened or brought back to the foreground (client); nothing to add beyond who and when',
+      properties: z.object({}),
+    }),
     user_signup: defineEvent({
       description: 'A new user requested a one-time code (once per user, after the user row is created)',
       properties: z.object({ signup_channel: z.enum(['otp_email', 'otp_sms']).describe('How the OTP was requested') }),

@@ -1,5 +1,5 @@
 import type { CatalogJson } from './load-catalog';
-import { objectType, pascalCase } from './ts-types';
+import { exportedObjectType, objectType, pascalCase } from './ts-types';
 
 /**
  * The generated app module: typed `track`, one function per event, identity helpers, and the
@@ -14,7 +14,7 @@ export function generateClient(plan: CatalogJson, header: string): string {
   for (const name of names) {
     const event = plan.events[name];
     out.push(`/** Properties of \`${name}\`: ${escapeDoc(event.description)} */`);
-    out.push(`export interface ${pascalCase(name)}Properties ${objectType(event.properties)}`, '');
+    out.push(exportedObjectType(`${pascalCase(name)}Properties`, event.properties), '');
   }
   out.push(`/** Every event of the ${plan.name} catalog and its properties. */`);
   out.push(`export interface Events {\n${names.map((n) => `  ${JSON.stringify(n)}: ${pascalCase(n)}Properties;`).join('\n')}\n}`, '');
@@ -59,7 +59,7 @@ export function generateClient(plan: CatalogJson, header: string): string {
   for (const name of names) {
     const event = plan.events[name];
     const params = Object.entries(event.properties.properties ?? {}).map(([key, child]) => ` * @param props.${key} ${escapeDoc((child as { description?: string }).description ?? '')}`);
-    out.push(`/**\n * ${escapeDoc(event.description)}\n *\n * Version ${event.version}; destinations: ${event.destinations?.join(', ') ?? 'all configured'}.\n${params.join('\n')}\n */`);
+    out.push(['/**', ` * ${escapeDoc(event.description)}`, ' *', ` * Version ${event.version}; destinations: ${event.destinations?.join(', ') ?? 'all configured'}.`, ...params, ' */'].join('\n'));
     const optional = !(event.properties.required ?? []).length;
     out.push(`export function track${pascalCase(name)}(props: ${pascalCase(name)}Properties${optional ? ' = {} as ' + pascalCase(name) + 'Properties' : ''}, options?: TrackCallOptions): void {`, `  track(${JSON.stringify(name)}, props, options);`, `}`, '');
   }

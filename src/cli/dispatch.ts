@@ -12,7 +12,7 @@ ANALYTICS_WEBHOOK_SECRET) and PostHog (POSTHOG_API_KEY or POSTHOG_PROJECT_API_KE
 export async function dispatchCommand(argv: string[], io: Io): Promise<number> {
   const { flags, switches } = parseArgs(argv, { flags: ['catalog', 'database-url', 'pglite', 'table'], switches: ['once'] });
   if (!flags.catalog || (!flags['database-url'] && !flags.pglite)) throw new UsageError(`dispatch needs --catalog and --database-url or --pglite\n\n${DISPATCH_HELP}`);
-  const catalog = await loadCatalog(resolve(io.cwd, flags.catalog));
+  const catalog = await loadCatalog(flags.catalog, io.cwd);
   let db: { end?: () => Promise<void>; close?: () => Promise<void> };
   if (flags['database-url']) {
     const pg = (await import('pg')).default;

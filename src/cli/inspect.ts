@@ -26,7 +26,7 @@ export async function inspectCommand(argv: string[], io: Io): Promise<number> {
     else throw new UsageError(`unknown option ${rest[i]}`);
   }
   if (!catalogs.length || catalogs.some((c) => !c)) throw new UsageError('inspect needs at least one --catalog <file>');
-  const loaded = await Promise.all(catalogs.map((file) => loadCatalog(resolve(io.cwd, file))));
+  const loaded = await Promise.all(catalogs.map((file) => loadCatalog(file, io.cwd)));
   const inspector = await startInspector({
     catalogs: loaded,
     port: flags.port === undefined ? 4400 : Number(flags.port),

@@ -6,13 +6,23 @@ import { UsageError } from './args';
 
 export type LoadedCatalog = ZodCatalog<any, any, any>;
 
+/** A `defineCatalog()` result: checked deep enough that the CLI can read every event it lists. */
 function isCatalog(value: unknown): value is LoadedCatalog {
-  return typeof value === 'object' && value !== null && 'events' in value && 'name' in value && 'definition' in value;
+  if (!isObject(value) || typeof value.name !== 'string' || typeof value.version !== 'number') return false;
+  if (!isObject(value.events) || !isObject(value.definition) || !isObject(value.definition.events)) return false;
+  return Object.values(value.events).every((event) => isObject(event) && typeof event.description === 'string' && Array.isArray(event.piiAllow) && typeof event.validate === 'function');
 }
 
-/** Loads a catalog module (TS or JS): its default export, a named `catalog`, or its only catalog export. */
-export async function loadCatalog(file: string): Promise<LoadedCatalog> {
-  const path = resolve(file);
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Loads a catalog module (TS or JS): its default export, a named `catalog`, or its only catalog export.
+ * `file` is resolved against `cwd` and named as given in messages.
+ */
+export async function loadCatalog(file: string, cwd: string = process.cwd()): Promise<LoadedCatalog> {
+  const path = resolve(cwd, file);
   const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
   let module: Record<string, unknown>;
   try {
@@ -24,8 +34,33 @@ export async function loadCatalog(file: string): Promise<LoadedCatalog> {
   for (const candidate of candidates) if (isCatalog(candidate)) return candidate;
   const exported = Object.values(module ?? {}).filter(isCatalog);
   if (exported.length === 1) return exported[0];
-  throw new UsageError(`${file}: export a catalog from defineCatalog() as the default export or as \`catalog\`${exported.length > 1 ? ` (found ${exported.length} catalogs)` : ''}.`);
+  if (exported.length > 1) throw new UsageError(`${file}: found ${exported.length} catalogs among its exports; export the one to use as the default export or as \`catalog\`.`);
+  throw new UsageError(`${file}: expected the default export (or an export named \`catalog\`) to be defineCatalog(...); ${describeExports(module)}.`);
 }
+
+/** What the module exported instead of a catalog, in words. */
+function describeExports(module: Record<string, unknown> | undefined): string {
+  // Own keys only: the interop proxy answers `default` for a module that has none.
+  const keys = Object.keys(module ?? {});
+  const names = keys.filter((key) => key !== 'default' && key !== '__esModule');
+  const [label, value] = keys.includes('default') ? ['its default export is', module?.default] : keys.includes('catalog') ? ['its export `catalog` is', module?.catalog] : [undefined, undefined];
+  if (!label) return names.length ? `it has no default export and exports ${listOf(names)}` : 'it exports nothing';
+  const looksLikeDefinition = isObject(value) && 'name' in value && 'events' in value && !('definition' in value);
+  return `${label} ${describeValue(value)}${looksLikeDefinition ? ': wrap that object in defineCatalog({ ... }) from trackplan' : ''}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    return keys.length ? `an object with keys ${listOf(keys)}` : 'an empty object';
+  }
+  return `a ${typeof value} (${String(value).slice(0, 40)})`;
+}
+
+const listOf = (names: string[]) => (names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', '));
 
 /** Reads a `catalog.json` written by `trackplan generate`. */
 export function readCatalogJson(file: string): CatalogJson {

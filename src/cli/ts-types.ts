@@ -39,6 +39,11 @@ export function objectType(schema: JsonSchema, indent = ''): string {
   return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<string, never>';
 }
 
+/** An exported object type: an interface, or for no properties an alias (`interface X Record<…>` is not TypeScript). */
+export function exportedObjectType(name: string, schema: JsonSchema): string {
+  return Object.keys(schema.properties ?? {}).length ? `export interface ${name} ${objectType(schema)}` : `export type ${name} = ${objectType(schema)};`;
+}
+
 /** `order.paid` -> `OrderPaid`. */
 export function pascalCase(name: string): string {
   return name

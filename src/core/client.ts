@@ -1,7 +1,8 @@
-import type { Catalog, EventNameOf, GroupTypeOf, GroupsOf, PersonOf, PropsOf, defineCompiledCatalog } from './catalog';
+import type { Catalog, EventNameOf, GroupTypeOf, GroupsOf, PersonOf, defineCompiledCatalog } from './catalog';
 import { TrackplanError } from './errors';
 import type { compileJsonSchema } from './json-schema';
 import type { TrackCallOptions } from './pipeline';
+import type { TrackArgs } from './typed';
 import type { TrackerStats } from './types';
 import { waitAtMost } from './wait';
 
@@ -45,8 +46,8 @@ export interface GeneratedClient<C, T, O> {
    * the same promise (after a failure it tries again).
    */
   init(options?: O): Promise<T>;
-  /** Tracks any event of the catalog, typed by its name. */
-  track<const N extends EventNameOf<C>>(name: N, props: PropsOf<C, N>, options?: TrackCallOptions): void;
+  /** Tracks any event of the catalog, typed by its name; `props` may be left out when none is required. */
+  track<const N extends EventNameOf<C>>(name: N, ...args: TrackArgs<C, N>): void;
   /** Identifies the user and sets person traits. */
   identify(distinctId: string, traits?: Partial<PersonOf<C>>): void;
   /** Links a previous id to `distinctId`. */
@@ -169,7 +170,7 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
       starting.catch(() => {});
       return starting;
     },
-    track: (name, props, options) => {
+    track: (name: string, props?: unknown, options?: TrackCallOptions) => {
       if (tracker) return tracker.track(name, props, options);
       // The event happened now, not when the runtime arrives.
       const given = options && typeof options === 'object' ? options : undefined;

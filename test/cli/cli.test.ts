@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { main } from '../../src/cli/index';
 
 async function run(...argv: string[]) {
@@ -11,6 +12,12 @@ async function run(...argv: string[]) {
   const err: string[] = [];
   const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: process.cwd() });
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** TypeScript's syntax errors in a file (a full type check of generated clients is `npm run typecheck`'s job). */
+function syntaxErrors(file: string): string[] {
+  const { diagnostics = [] } = ts.transpileModule(readFileSync(file, 'utf8'), { fileName: file, reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return diagnostics.map((d) => `${file}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
 
 describe('trackplan CLI', () => {
@@ -50,6 +57,22 @@ describe('trackplan CLI', () => {
     expect(text.out).toMatch(/test\/fixtures\/cli\/bad-catalog\.ts: error privacy\/pii \[signup_completed\] customer_email/);
   });
 
+  it('a module that does not export a catalog: exit 2, saying what was expected and what it exports', async () => {
+    const expected = 'expected the default export (or an export named `catalog`) to be defineCatalog(...)';
+    for (const command of ['check', 'generate']) {
+      const result = await run(command, 'test/fixtures/cli/not-a-catalog.ts', ...(command === 'generate' ? ['--out', join(tmpdir(), 'trackplan-never-written')] : []));
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`trackplan ${command}: test/fixtures/cli/not-a-catalog.ts: ${expected}; its default export is an object with keys name, events, definition.`);
+      expect(result.err).not.toMatch(/not iterable/);
+    }
+    const definition = await run('check', 'test/fixtures/cli/catalog-definition-only.ts');
+    expect(definition.code).toBe(2);
+    expect(definition.err).toMatch(/its default export is an object with keys name, version, events: wrap that object in defineCatalog\(\{ \.\.\. \}\)/);
+    // A real catalog, default or named, still loads.
+    expect((await run('check', 'schema/esim.ts')).code).toBe(0);
+    expect((await run('check', 'test/fixtures/cli/bad-catalog.ts')).code).toBe(1);
+  });
+
   it('generate --check passes on the committed files and fails, naming them, when one is stale', async () => {
     expect((await run('generate', 'schema/storefront.ts', '--out', 'schema/clients/storefront', '--check')).code).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), 'trackplan-gen-'));
@@ -67,6 +90,77 @@ describe('trackplan CLI', () => {
     const schema = JSON.parse(readFileSync(join(dir, 'json', 'order.paid.json'), 'utf8'));
     expect(schema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'order.paid', 'x-trackplan-version': 2, type: 'object' });
     expect(schema.required).toEqual(expect.arrayContaining(['order_id', 'amount', 'currency']));
+  });
+
+  it('generate writes valid TypeScript for events without properties', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trackplan-empty-'));
+    const generated = await run('generate', 'test/fixtures/cli/no-properties-catalog.ts', '--out', join(dir, 'client'), '--schema-out', join(dir, 'json'), '--docs-out', join(dir, 'docs'));
+    expect(generated.code, generated.err).toBe(0);
+    const client = join(dir, 'client', 'index.ts');
+    expect(syntaxErrors(client)).toEqual([]);
+    const source = readFileSync(client, 'utf8');
+    // z.object({}) and an omitted `properties` both give an alias, not `interface X Record<…>`.
+    expect(source).toContain('export type AppOpenedProperties = Record<string, never>;');
+    expect(source).toContain('export type SignupPageViewedProperties = Record<string, never>;');
+    expect(source).toMatch(/export interface SignupCompletedProperties \{\n {2}\/\*\* Signup method \*\/\n {2}method: "email" \| "github";\n\}/);
+    expect(source).toContain('export function trackAppOpened(props: AppOpenedProperties = {} as AppOpenedProperties');
+  });
+
+  it('generate overwrites only files it wrote; a hand-written one needs --force, and nothing is written until then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trackplan-own-'));
+    const args = ['generate', 'schema/esim.ts', '--out', join(dir, 'client'), '--schema-out', join(dir, 'json'), '--docs-out', join(dir, 'docs')];
+    const mine = "// our own analytics wrapper\nexport const track = () => {};\n";
+    mkdirSync(join(dir, 'client'));
+    writeFileSync(join(dir, 'client', 'index.ts'), mine);
+    mkdirSync(join(dir, 'json'));
+    writeFileSync(join(dir, 'json', 'catalog.json'), '{ "name": "our own plan" }\n');
+
+    const refused = await run(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`refusing to overwrite files trackplan did not write (no "Generated by trackplan" header):\n  ${join(dir, 'client', 'index.ts')}\n  ${join(dir, 'json', 'catalog.json')}\n`);
+    expect(refused.err).toMatch(/--force overwrites them\.\nNothing was written\.$/);
+    expect(readFileSync(join(dir, 'client', 'index.ts'), 'utf8')).toBe(mine);
+    expect(existsSync(join(dir, 'docs'))).toBe(false);
+
+    const forced = await run(...args, '--force');
+    expect(forced.code, forced.err).toBe(0);
+    expect(readFileSync(join(dir, 'client', 'index.ts'), 'utf8')).toMatch(/^\/\/ Generated by trackplan from schema\/esim\.ts/);
+    expect(JSON.parse(readFileSync(join(dir, 'json', 'catalog.json'), 'utf8')).name).toBe('esim');
+
+    // Its own files, even edited by hand, are replaced without --force (TS and Markdown header, JSON $comment).
+    writeFileSync(join(dir, 'client', 'index.ts'), `${readFileSync(join(dir, 'client', 'index.ts'), 'utf8')}\nexport const extra = 1;\n`);
+    const event = JSON.parse(readFileSync(join(dir, 'json', 'app_opened.json'), 'utf8'));
+    writeFileSync(join(dir, 'json', 'app_opened.json'), JSON.stringify({ ...event, description: 'edited' }));
+    writeFileSync(join(dir, 'docs', 'esim-events.md'), `${readFileSync(join(dir, 'docs', 'esim-events.md'), 'utf8')}\nedited\n`);
+    const again = await run(...args);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out.split('\n').slice(1).map((line) => line.trim()).sort()).toEqual([join(dir, 'client', 'index.ts'), join(dir, 'docs', 'esim-events.md'), join(dir, 'json', 'app_opened.json')]);
+    expect((await run(...args, '--check')).code).toBe(0);
+  });
+
+  it('generate never writes through a symbolic link, not even with --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trackplan-link-'));
+    const outside = mkdtempSync(join(tmpdir(), 'trackplan-outside-'));
+    const args = ['generate', 'schema/esim.ts', '--out', join(dir, 'client'), '--schema-out', join(dir, 'json'), '--docs-out', join(dir, 'docs')];
+    expect((await run(...args)).code).toBe(0);
+    // A link to a file outside the output folder; its content even carries the header.
+    const target = join(outside, 'index.ts');
+    writeFileSync(target, '// Generated by trackplan from elsewhere\n');
+    const link = join(dir, 'client', 'index.ts');
+    rmSync(link);
+    symlinkSync(target, link);
+    // And a dangling link: following it would create a file outside.
+    const dangling = join(dir, 'docs', 'esim-events.md');
+    rmSync(dangling);
+    symlinkSync(join(outside, 'created.md'), dangling);
+
+    for (const extra of [[], ['--force']]) {
+      const refused = await run(...args, ...extra);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain(`refusing to write through a symbolic link, even with --force (it can lead out of the output folder):\n  ${link} -> ${target}\n  ${dangling} -> ${join(outside, 'created.md')}\n`);
+      expect(readFileSync(target, 'utf8')).toBe('// Generated by trackplan from elsewhere\n');
+      expect(existsSync(join(outside, 'created.md'))).toBe(false);
+    }
   });
 
   it('diff classifies changes and fails on a breaking change without a version bump', async () => {

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogs } from '../../schema/index';
+import * as esimClient from '../../schema/clients/esim/index';
 import * as storefrontClient from '../../schema/clients/storefront/index';
 import { catalog as storefront } from '../../schema/storefront';
 import { createTracker } from '../../src/browser/index';
@@ -61,5 +62,22 @@ describe('the generated storefront client', () => {
     const strip = (events: typeof written.events) => events.map(({ uuid, timestamp, ...rest }) => rest);
     expect(strip(generated.events)).toEqual(strip(written.events));
     expect(generated.events[0].revenue).toEqual({ amount: 58, currency: 'USD' });
+  });
+});
+
+describe('the generated esim client', () => {
+  it('tracks app_opened, an event without properties, with no arguments', async () => {
+    const destination = memoryDestination({ name: 'webhook' });
+    await esimClient.init({ destinations: [destination] });
+    esimClient.trackAppOpened();
+    esimClient.trackAppOpened(undefined, { distinctId: 'u1' });
+    esimClient.track('app_opened');
+    await esimClient.flush();
+    expect(destination.events.map((e) => [e.event, e.properties])).toEqual([
+      ['app_opened', {}],
+      ['app_opened', {}],
+      ['app_opened', {}],
+    ]);
+    expect(esimClient.stats()).toMatchObject({ tracked: 3, violations: 0 });
   });
 });

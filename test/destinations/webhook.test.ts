@@ -219,6 +219,19 @@ describe('verifyWebhookSignature', () => {
     expect(verifyWebhookSignature(body, signWebhookBody(body, 's3cret', Math.floor(Date.now() / 1000) - 3600), 's3cret', 7200)).toBe(true);
     for (const bad of [undefined, null, '', 'garbage', 't=1', 'v1=abc', `t=x,v1=${'0'.repeat(64)}`]) expect(verifyWebhookSignature(body, bad, 's3cret')).toBe(false);
   });
+  it('refuses a header over 8 KB unread, and still verifies a valid one up to 8 KB', () => {
+    const header = signWebhookBody(body, 's3cret');
+    // Unknown parts are ignored, so padding keeps a header valid: only its length decides.
+    const padded = (length: number) => `${header},pad=${'x'.repeat(length - header.length - 5)}`;
+    expect(padded(8 * 1024)).toHaveLength(8 * 1024);
+    expect(verifyWebhookSignature(body, padded(8 * 1024), 's3cret')).toBe(true);
+    expect(verifyWebhookSignature(body, padded(8 * 1024 + 1), 's3cret')).toBe(false);
+
+    const huge = `${header},${'v1=,'.repeat(2_500_000)}`; // 10 MB of parts to split and match
+    const started = performance.now();
+    expect(verifyWebhookSignature(body, huge, 's3cret')).toBe(false);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
   it('refuses a configuration mistake at start-up', () => {
     expect(() => createTracker(catalog, { webhook: { url: 'not a url' } })).toThrowError(/webhook\] url must be an http\(s\) URL/);
     expect(() => createTracker(catalog, { webhook: { url: 'http://x', secret: '' } })).toThrowError(/secret/);

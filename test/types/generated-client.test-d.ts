@@ -1,4 +1,5 @@
-// Compile-only: the generated storefront client is typed from the catalog (checked by `npm run typecheck`).
+// Compile-only: the generated clients are typed from their catalogs (checked by `npm run typecheck`).
+import * as esim from '../../schema/clients/esim/index';
 import { trackCheckoutStart, trackOrderPaid, track, identify, group } from '../../schema/clients/storefront/index';
 
 trackCheckoutStart({ order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });
@@ -17,3 +18,13 @@ track('order.refunded', {});
 identify('user_1', { role: 'owner' });
 // @ts-expect-error a group type the catalog does not declare
 group('team', 't_1', {});
+
+// An event without properties (z.object({})): no arguments needed, and none accepted.
+esim.trackAppOpened();
+esim.trackAppOpened(undefined, { distinctId: 'user_1' });
+esim.track('app_opened');
+esim.track('app_opened', {});
+// @ts-expect-error app_opened has no properties
+esim.trackAppOpened({ screen: 'home' });
+// @ts-expect-error an event with a required property still needs it
+esim.track('user_signup');

@@ -3,6 +3,9 @@
 import { createGeneratedClient } from 'trackplan/client';
 import type { CatalogCompiler, TrackCallOptions, createTracker } from 'trackplan';
 
+/** Properties of `app_opened`: The eSIM app was opened or brought back to the foreground (client); nothing to add beyond who and when */
+export type AppOpenedProperties = Record<string, never>;
+
 /** Properties of `user_signup`: A new user requested a one-time code (once per user, after the user row is created) */
 export interface UserSignupProperties {
   /** How the OTP was requested */
@@ -61,6 +64,7 @@ export interface EsimActivatedProperties {
 
 /** Every event of the esim catalog and its properties. */
 export interface Events {
+  "app_opened": AppOpenedProperties;
   "user_signup": UserSignupProperties;
   "checkout_started": CheckoutStartedProperties;
   "payment_succeeded": PaymentSucceededProperties;
@@ -90,6 +94,7 @@ export function compileCatalog({ compileJsonSchema, defineCompiledCatalog }: Cat
     name: "esim",
     version: 1,
     events: {
+      "app_opened": { ...{"name":"app_opened","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{}}) },
       "user_signup": { ...{"name":"user_signup","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"signup_channel":{"type":"string","enum":["otp_email","otp_sms"]}},"required":["signup_channel"]}) },
       "checkout_started": { ...{"name":"checkout_started","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"order_id":{"type":"string","minLength":1,"maxLength":64},"plan_id":{"type":"string","minLength":1,"maxLength":64},"amount_minor_units":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","minLength":3,"maxLength":3},"plan_name":{"type":"string","maxLength":100},"data_gb":{"type":"number","minimum":0},"validity_days":{"type":"integer","exclusiveMinimum":0,"maximum":9007199254740991},"destination_country":{"type":"string","minLength":2,"maxLength":2}},"required":["order_id","plan_id","amount_minor_units","currency","plan_name","data_gb","validity_days","destination_country"]}) },
       "payment_succeeded": { ...{"name":"payment_succeeded","description":"","version":1,"revenue":{"amount":"amount_minor_units","currency":"currency"},"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"order_id":{"type":"string","minLength":1,"maxLength":64},"plan_id":{"type":"string","minLength":1,"maxLength":64},"amount_minor_units":{"type":"integer","minimum":0,"maximum":9007199254740991},"currency":{"type":"string","minLength":3,"maxLength":3},"payment_provider":{"type":"string","maxLength":32},"payment_intent_id":{"type":"string","maxLength":255}},"required":["order_id","plan_id","amount_minor_units","currency","payment_provider","payment_intent_id"]}) },
@@ -109,6 +114,15 @@ type Tracker = ReturnType<typeof createTracker<Catalog>>;
 const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);
 
 export const { init, track, identify, alias, group, reset, flush, shutdown, stats } = client;
+
+/**
+ * The eSIM app was opened or brought back to the foreground (client); nothing to add beyond who and when
+ *
+ * Version 1; destinations: all configured.
+ */
+export function trackAppOpened(props: AppOpenedProperties = {} as AppOpenedProperties, options?: TrackCallOptions): void {
+  track("app_opened", props, options);
+}
 
 /**
  * A new user requested a one-time code (once per user, after the user row is created)
