@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { generateClient } from './client-codegen';
+import { generateClient, type ClientTarget } from './client-codegen';
 import { generateDocs } from './docs';
 import { catalogJson, eventJsonSchema } from './json-schema-export';
 import { loadCatalog } from './load-catalog';
@@ -11,6 +11,8 @@ export interface GenerateOptions {
   schemaOut?: string;
   docsOut?: string;
   check: boolean;
+  /** The runtime the client's types are for. Default `'browser'`. */
+  target?: ClientTarget;
   cwd: string;
 }
 
@@ -25,7 +27,7 @@ export async function generate(options: GenerateOptions): Promise<{ written: str
   const schemaDir = resolve(options.cwd, options.schemaOut ?? join('schema', 'json', plan.name));
   const docsDir = resolve(options.cwd, options.docsOut ?? 'docs');
   const files = new Map<string, string>();
-  files.set(join(resolve(options.cwd, options.out), 'index.ts'), generateClient(plan, header(ts)));
+  files.set(join(resolve(options.cwd, options.out), 'index.ts'), generateClient(plan, header(ts), options.target));
   files.set(join(schemaDir, 'catalog.json'), `${JSON.stringify({ $comment: header((t) => t), ...plan }, null, 2)}\n`);
   for (const name of Object.keys(plan.events)) files.set(join(schemaDir, `${name}.json`), `${JSON.stringify({ $comment: header((t) => t), ...eventJsonSchema(plan, name) }, null, 2)}\n`);
   files.set(join(docsDir, `${plan.name}-events.md`), generateDocs(plan, header(md)));

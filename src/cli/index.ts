@@ -22,10 +22,12 @@ Commands:
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
-  generate: `trackplan generate <catalog.ts> --out <dir> [--schema-out <dir>] [--docs-out <dir>] [--check]
+  generate: `trackplan generate <catalog.ts> --out <dir> [--target browser|node] [--schema-out <dir>] [--docs-out <dir>] [--check]
 
 Writes <dir>/index.ts (the app's typed client, no zod at run time), JSON Schema per event plus
 catalog.json (default schema/json/<catalog name>/) and docs/<catalog>-events.md (default docs/).
+--target says which runtime the client runs in, so init() takes that runtime's options under any
+moduleResolution (default browser; use node for a server).
 --check writes nothing and exits 1 when a generated file is stale.`,
   check: `trackplan check <catalog.ts> [--json] [--strict]
 
@@ -44,9 +46,11 @@ type Command = (argv: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, Command> = {
   async generate(argv, io) {
-    const { positionals, flags, switches } = parseArgs(argv, { flags: ['out', 'schema-out', 'docs-out'], switches: ['check'] });
+    const { positionals, flags, switches } = parseArgs(argv, { flags: ['out', 'schema-out', 'docs-out', 'target'], switches: ['check'] });
     if (positionals.length !== 1 || !flags.out) throw new UsageError('generate needs <catalog> and --out <dir>');
-    const result = await generate({ catalogFile: positionals[0], out: flags.out, schemaOut: flags['schema-out'], docsOut: flags['docs-out'], check: switches.has('check'), cwd: io.cwd });
+    const target = flags.target ?? 'browser';
+    if (target !== 'browser' && target !== 'node') throw new UsageError(`--target must be browser or node (got ${JSON.stringify(target)})`);
+    const result = await generate({ catalogFile: positionals[0], out: flags.out, schemaOut: flags['schema-out'], docsOut: flags['docs-out'], check: switches.has('check'), cwd: io.cwd, target });
     if (switches.has('check')) {
       if (result.stale.length) {
         io.err(`${positionals[0]}: generated files are stale, run \`trackplan generate ${argv.filter((a) => a !== '--check').join(' ')}\`:\n${result.stale.map((f) => `  ${f}`).join('\n')}`);
