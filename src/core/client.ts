@@ -47,7 +47,7 @@ export interface GeneratedClient<C, T, O> extends Omit<Tracker<C>, 'stats' | 'is
    * Creates the tracker with the options of `createTracker` for this runtime; calls made earlier run
    * then. Always returns a promise of the tracker. A configuration mistake (or, in the browser, a
    * failed `import()` of the runtime) rejects it and also reaches `onError`. Calling it again with
-   * the same options returns the same promise; with different options the first tracker is kept and
+   * the same options (or none) returns the same promise; with different options the first tracker is kept and
    * the mismatch is reported to `onError` (the first options stay in force). After a failure it
    * tries again.
    */
@@ -138,7 +138,7 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
   return {
     init(options) {
       if (starting) {
-        if (!sameOptions(options, initOptions)) report(new TrackplanConfigError('init() was called again with different options; the tracker made by the first call keeps its options. Call init() once, with the options it needs.'));
+        if (options !== undefined && !sameOptions(options, initOptions)) report(new TrackplanConfigError('init() was called again with different options; the tracker made by the first call keeps its options. Call init() once, with the options it needs.'));
         return starting;
       }
       initOptions = options;
@@ -228,17 +228,18 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
   };
 }
 
-/** Options are the same when each key holds the same value (functions and clients by identity, plain objects one level down). */
-function sameOptions(a: unknown, b: unknown): boolean {
+/**
+ * Options are the same when each key holds an equal value: callbacks count as equal (an app
+ * re-rendering passes new closures), clients by identity, arrays and plain objects member by member.
+ */
+function sameOptions(a: unknown, b: unknown, depth = 0): boolean {
   if (Object.is(a, b)) return true;
+  if (typeof a === 'function' && typeof b === 'function') return true;
+  if (depth > 3) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameOptions(x, b[i], depth + 1));
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) {
-    const x = a[key];
-    const y = b[key];
-    if (Object.is(x, y)) continue;
-    if (!isPlainObject(x) || !isPlainObject(y) || Object.keys(x).length !== Object.keys(y).length || Object.keys(x).some((k) => !Object.is(x[k], y[k]))) return false;
-  }
+  for (const key of keys) if (!sameOptions(a[key], b[key], depth + 1)) return false;
   return true;
 }
 
