@@ -118,7 +118,7 @@ results.bundles = {
     ['posthog-js'],
   ),
   'trackplan createTracker(catalog) with zod (storefront)': await pageBytes(
-    `import { createTracker } from 'trackplan'; import { catalog } from './schema/storefront'; const t = createTracker(catalog, { posthog: { client: window.posthog }, ga4: { measurementId: 'G-TEST1234' } }); t.track('checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });`,
+    `import { createTracker } from 'trackplan/browser'; import { catalog } from './schema/storefront'; const t = createTracker(catalog, { posthog: { client: window.posthog }, ga4: { measurementId: 'G-TEST1234' } }); t.track('checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });`,
     ['posthog-js'],
   ),
   'posthog-js (full, import + init + one capture)': await pageBytes(`import posthog from 'posthog-js'; posthog.init('phc_x', { api_host: 'https://us.i.posthog.com' }); posthog.capture('x');`),

@@ -1,8 +1,8 @@
-import type { Catalog, GroupTypeOf } from '../core/catalog';
+import type { Catalog } from '../core/catalog';
 import { TrackplanConfigError } from '../core/errors';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
-import type { GroupProps, PersonTraits, TypedTrackerBase } from '../core/typed';
+import type { Tracker } from '../core/typed';
 import type { ConsentState, DestinationFactory } from '../core/types';
 import { LIBRARY } from '../core/version';
 import type { BrowserWebhookOptions } from '../destinations/browser-webhook';
@@ -33,14 +33,10 @@ export interface BrowserTrackerOptions extends SharedTrackerOptions {
   maxHeld?: number;
 }
 
-export interface BrowserTracker<C extends Catalog<any, any, any>> extends TypedTrackerBase<C> {
-  /** Switches to the identified user and sets person traits. */
-  identify(distinctId: string, traits?: PersonTraits<C>, options?: { setOnce?: PersonTraits<C> }): void;
-  /** Puts the user in a group and sets the group's properties. */
-  group<const G extends GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>): void;
-  /** Logs out: a new anonymous id, PostHog and GA4 identity cleared. */
-  reset(): void;
+export interface BrowserTracker<C extends Catalog<any, any, any>> extends Tracker<C> {
+  /** Sets consent on every destination: `'pending'` holds messages, `'denied'` drops them. */
   setConsent(state: ConsentState): void;
+  /** The distinct id later events carry (posthog-js's when it has one). */
   getDistinctId(): string;
 }
 
@@ -110,10 +106,25 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   // consent alone (an opt-out the visitor gave posthog-js on an earlier page stays, no $opt_in each load).
   if (options.consent !== undefined && consent !== 'pending') setConsentOnDestinations(consent);
 
+  // Groups joined with group(), added to every later event until reset().
+  let groups: Record<string, string> | undefined;
   const withIdentity = (callOptions?: TrackCallOptions): TrackCallOptions => {
     const given = callOptions && typeof callOptions === 'object' ? callOptions : {};
-    return given.distinctId ? given : { ...given, distinctId: identity.get() };
+    const withGroups = groups ? { ...given, groups: { ...groups, ...given.groups } } : given;
+    return withGroups.distinctId ? withGroups : { ...withGroups, distinctId: identity.get() };
   };
+  // An opt-out outlives the page, as posthog-js's own does; optIn() lifts it.
+  const OPT_OUT_KEY = 'trackplan:opted_out';
+  const setOptedOut = (optedOut: boolean) => {
+    core.setOptedOut(optedOut);
+    try {
+      if (optedOut) storage?.setItem(OPT_OUT_KEY, '1');
+      else storage?.removeItem(OPT_OUT_KEY);
+    } catch {
+      // storage disabled: the opt-out holds for this page
+    }
+  };
+  if (readStored(storage, OPT_OUT_KEY) === '1') core.setOptedOut(true);
 
   return {
     track(name: string, props?: unknown, callOptions?: TrackCallOptions) {
@@ -126,11 +137,13 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     alias(distinctId, alias) {
       void core.alias(distinctId, alias);
     },
-    group(groupType, groupKey, props) {
-      void core.groupIdentify(groupType, groupKey, props ?? {}, identity.get());
+    group(groupType, groupKey, props, groupOptions) {
+      if (typeof groupType === 'string' && typeof groupKey === 'string' && groupKey !== '') groups = { ...groups, [groupType]: groupKey };
+      void core.group(groupType, groupKey, props ?? {}, groupOptions?.distinctId ?? identity.get());
     },
     reset() {
       identity.reset();
+      groups = undefined;
       for (const destination of core.router.destinations) {
         try {
           destination.reset?.();
@@ -144,6 +157,15 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
       setConsentOnDestinations(state);
       gate.set(state);
     },
+    optOut() {
+      setOptedOut(true);
+      setConsentOnDestinations('denied');
+    },
+    optIn() {
+      setOptedOut(false);
+      setConsentOnDestinations('granted');
+    },
+    isOptedOut: core.isOptedOut,
     getDistinctId: () => identity.get(),
     flush: core.flush,
     shutdown: core.shutdown,
@@ -213,6 +235,14 @@ function onPageHide(win: BrowserWindow, listener: () => void): void {
   win.document?.addEventListener('visibilitychange', () => {
     if (win.document.visibilityState === 'hidden') listener();
   });
+}
+
+function readStored(storage: Storage | undefined, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function safeStorage(win: BrowserWindow | undefined): Storage | undefined {

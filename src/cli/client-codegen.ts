@@ -1,16 +1,26 @@
 import type { CatalogJson } from './load-catalog';
 import { exportedObjectType, objectType, pascalCase } from './ts-types';
 
+/** The runtime a generated client is typed for: its `init()` takes that runtime's `createTracker` options. */
+export type ClientTarget = 'browser' | 'node';
+
 /**
  * The generated app module: typed `track`, one function per event, identity helpers, and the
  * catalog in zod-free form (JSON Schema compiled when init() has the runtime), so a browser bundle has
  * no zod and a page loads only the typed functions and a call queue up front.
  */
-export function generateClient(plan: CatalogJson, header: string): string {
+export function generateClient(plan: CatalogJson, header: string, target: ClientTarget = 'browser'): string {
   const names = Object.keys(plan.events);
   // Only the queue of trackplan/client loads up front; the tracker and the compiled catalog load at init()
   // (in the browser with import(); on Node at once). Types come from trackplan and cost no bytes.
-  const out: string[] = [header, `import { createGeneratedClient } from 'trackplan/client';`, `import type { CatalogCompiler, TrackCallOptions, createTracker } from 'trackplan';`, ''];
+  // init() is typed with the options of the target runtime's createTracker, whatever the app's moduleResolution.
+  const out: string[] = [
+    header,
+    `import { createGeneratedClient } from 'trackplan/client';`,
+    `import type { CatalogCompiler, TrackCallOptions } from 'trackplan';`,
+    `import type { createTracker } from 'trackplan/${target}';`,
+    '',
+  ];
   for (const name of names) {
     const event = plan.events[name];
     out.push(`/** Properties of \`${name}\`: ${escapeDoc(event.description)} */`);
@@ -55,7 +65,7 @@ export function generateClient(plan: CatalogJson, header: string): string {
   out.push(`// One tracker, made by init(); calls made before it exists wait (at most 1000; the oldest beyond that`);
   out.push(`// are dropped and counted in stats() as client_queue_overflow) and run then.`);
   out.push(`const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);`, '');
-  out.push(`export const { init, track, identify, alias, group, reset, flush, shutdown, stats } = client;`, '');
+  out.push(`export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats } = client;`, '');
   for (const name of names) {
     const event = plan.events[name];
     const params = Object.entries(event.properties.properties ?? {}).map(([key, child]) => ` * @param props.${key} ${escapeDoc((child as { description?: string }).description ?? '')}`);

@@ -1,5 +1,5 @@
 import { join, relative, resolve } from 'node:path';
-import { generateClient } from './client-codegen';
+import { generateClient, type ClientTarget } from './client-codegen';
 import { generateDocs } from './docs';
 import { assertWritable, GENERATED_MARK, readIfPresent, shownPath, writeGeneratedFile } from './generated-files';
 import { catalogJson, eventJsonSchema } from './json-schema-export';
@@ -13,6 +13,8 @@ export interface GenerateOptions {
   check: boolean;
   /** Overwrite files that lack trackplan's header (hand-written ones). Symbolic links are refused regardless. */
   force?: boolean;
+  /** The runtime the client's types are for. Default `'browser'`. */
+  target?: ClientTarget;
   cwd: string;
 }
 
@@ -31,7 +33,7 @@ export async function generate(options: GenerateOptions): Promise<{ written: str
   const schemaDir = resolve(options.cwd, options.schemaOut ?? join('schema', 'json', plan.name));
   const docsDir = resolve(options.cwd, options.docsOut ?? 'docs');
   const files = new Map<string, string>();
-  files.set(join(resolve(options.cwd, options.out), 'index.ts'), generateClient(plan, header(ts)));
+  files.set(join(resolve(options.cwd, options.out), 'index.ts'), generateClient(plan, header(ts), options.target));
   files.set(join(schemaDir, 'catalog.json'), `${JSON.stringify({ $comment: header((t) => t), ...plan }, null, 2)}\n`);
   for (const name of Object.keys(plan.events)) files.set(join(schemaDir, `${name}.json`), `${JSON.stringify({ $comment: header((t) => t), ...eventJsonSchema(plan, name) }, null, 2)}\n`);
   files.set(join(docsDir, `${plan.name}-events.md`), generateDocs(plan, header(md)));

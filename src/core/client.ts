@@ -1,19 +1,21 @@
-import type { Catalog, EventNameOf, GroupTypeOf, GroupsOf, PersonOf, defineCompiledCatalog } from './catalog';
-import { TrackplanError } from './errors';
+import type { Catalog, defineCompiledCatalog } from './catalog';
+import { TrackplanConfigError, TrackplanError } from './errors';
+import type { Tracker } from './typed';
 import type { compileJsonSchema } from './json-schema';
 import type { TrackCallOptions } from './pipeline';
-import type { TrackArgs } from './typed';
 import type { TrackerStats } from './types';
 import { waitAtMost } from './wait';
 
-/** What a generated client needs of a tracker: the Node one and the browser one both fit. */
+/** What a generated client needs of a tracker: `Tracker` with names untyped (both runtimes fit). */
 interface AnyTracker {
   track(name: string, props?: unknown, options?: TrackCallOptions): void;
-  identify(distinctId: string, traits?: unknown): void;
+  identify(distinctId: string, traits?: unknown, options?: unknown): void;
   alias(distinctId: string, alias: string): void;
-  group?(groupType: string, groupKey: string, props?: unknown): void;
-  groupIdentify?(groupType: string, groupKey: string, props?: unknown): void;
-  reset?(): void;
+  group(groupType: string, groupKey: string, props?: unknown, options?: unknown): void;
+  reset(): void;
+  optOut(): void;
+  optIn(): void;
+  isOptedOut(): boolean;
   flush(): Promise<void>;
   shutdown(timeoutMs?: number): Promise<void>;
   stats(): TrackerStats;
@@ -36,30 +38,22 @@ export interface GeneratedClientStats extends TrackerStats {
   queued: number;
 }
 
-/** The module API of a generated client (`import { init, track } from './analytics'`). */
-export interface GeneratedClient<C, T, O> {
+/**
+ * The module API of a generated client (`import { init, track } from './analytics'`): the `Tracker`
+ * contract, typed by the catalog, plus `init()`. Calls made before the tracker exists wait for it.
+ */
+export interface GeneratedClient<C, T, O> extends Omit<Tracker<C>, 'stats' | 'isOptedOut'> {
   /**
    * Creates the tracker with the options of `createTracker` for this runtime; calls made earlier run
-   * then. Resolves with the tracker. On Node the tracker is made at once (a configuration mistake
-   * throws here); in the browser the runtime is loaded with `import()` first, and a configuration
-   * mistake or a failed load rejects the promise and reaches `onError`. Calling it again returns
-   * the same promise (after a failure it tries again).
+   * then. Always returns a promise of the tracker. A configuration mistake (or, in the browser, a
+   * failed `import()` of the runtime) rejects it and also reaches `onError`. Calling it again with
+   * the same options (or none) returns the same promise; with different options the first tracker is kept and
+   * the mismatch is reported to `onError` (the first options stay in force). After a failure it
+   * tries again.
    */
   init(options?: O): Promise<T>;
-  /** Tracks any event of the catalog, typed by its name; `props` may be left out when none is required. */
-  track<const N extends EventNameOf<C>>(name: N, ...args: TrackArgs<C, N>): void;
-  /** Identifies the user and sets person traits. */
-  identify(distinctId: string, traits?: Partial<PersonOf<C>>): void;
-  /** Links a previous id to `distinctId`. */
-  alias(distinctId: string, previousId: string): void;
-  /** Sets a group's properties (browser: also puts the user in the group). */
-  group<const G extends GroupTypeOf<C>>(groupType: G, groupKey: string, props?: Partial<GroupsOf<C>[G]>): void;
-  /** Browser: forgets the user (a new anonymous id). Node: nothing to reset. */
-  reset(): void;
-  /** Waits for the tracker if `init()` was called, then resolves once every message so far is delivered or counted as dropped. */
-  flush(): Promise<void>;
-  /** Waits (at most `timeoutMs`, default 5000) for the tracker if `init()` was called, then flushes and stops it. */
-  shutdown(timeoutMs?: number): Promise<void>;
+  /** Whether `optOut()` is in force (before the tracker exists: whether `optOut()` was called last). */
+  isOptedOut(): boolean;
   /** The tracker's counters, plus calls still queued and those the queue had to drop (`client_queue_overflow`). */
   stats(): GeneratedClientStats;
 }
@@ -87,6 +81,8 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
   let queue: Call[] = [];
   let onError: ErrorHandler;
   let unreported = 0;
+  let initOptions: O | undefined;
+  let optedOut = false;
   const calls = { tracked: 0, dropped: {} as Record<string, number> };
 
   const drop = (reason: string, count: number) => {
@@ -141,14 +137,27 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
 
   return {
     init(options) {
-      if (starting) return starting;
+      if (starting) {
+        if (options !== undefined && !sameOptions(options, initOptions)) report(new TrackplanConfigError('init() was called again with different options; the tracker made by the first call keeps its options. Call init() once, with the options it needs.'));
+        return starting;
+      }
+      initOptions = options;
       onError = (options as { onError?: ErrorHandler } | undefined)?.onError;
       reportOverflow();
       closed = false;
-      const loaded = load();
-      if (typeof (loaded as Promise<ClientRuntime>).then !== 'function') {
-        starting = Promise.resolve(start(loaded as ClientRuntime, options));
-        return starting;
+      let loaded: ClientRuntime | Promise<ClientRuntime>;
+      try {
+        loaded = load();
+        if (typeof (loaded as Promise<ClientRuntime>).then !== 'function') {
+          starting = Promise.resolve(start(loaded as ClientRuntime, options));
+          return starting;
+        }
+      } catch (error) {
+        // On Node the tracker is made at once: a configuration mistake rejects, as in the browser.
+        fail(error);
+        const rejected = Promise.reject(error) as Promise<T>;
+        rejected.catch(() => {});
+        return rejected;
       }
       starting = (loaded as Promise<ClientRuntime>).then(
         (runtime) => {
@@ -177,10 +186,19 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
       const stamped = given?.timestamp === undefined ? { ...given, timestamp: Date.now() } : given;
       run((t) => t.track(name, props, stamped));
     },
-    identify: (distinctId, traits) => run((t) => t.identify(distinctId, traits)),
-    alias: (distinctId, previousId) => run((t) => t.alias(distinctId, previousId)),
-    group: (groupType, groupKey, props) => run((t) => (t.group ?? t.groupIdentify)!.call(t, groupType, groupKey, props)),
-    reset: () => run((t) => t.reset?.()),
+    identify: (distinctId, traits, options) => run((t) => t.identify(distinctId, traits, options)),
+    alias: (distinctId, alias) => run((t) => t.alias(distinctId, alias)),
+    group: (groupType, groupKey, props, options) => run((t) => t.group(groupType, groupKey, props, options)),
+    reset: () => run((t) => t.reset()),
+    optOut() {
+      optedOut = true;
+      run((t) => t.optOut());
+    },
+    optIn() {
+      optedOut = false;
+      run((t) => t.optIn());
+    },
+    isOptedOut: () => (tracker ? tracker.isOptedOut() : optedOut),
     async flush() {
       if (!tracker && starting) await starting.catch(() => {});
       if (tracker) await tracker.flush();
@@ -208,4 +226,23 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
       };
     },
   };
+}
+
+/**
+ * Options are the same when each key holds an equal value: callbacks count as equal (an app
+ * re-rendering passes new closures), clients by identity, arrays and plain objects member by member.
+ */
+function sameOptions(a: unknown, b: unknown, depth = 0): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a === 'function' && typeof b === 'function') return true;
+  if (depth > 3) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameOptions(x, b[i], depth + 1));
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if (!sameOptions(a[key], b[key], depth + 1)) return false;
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -75,7 +75,10 @@ export interface CoreTracker {
   track(name: string, props?: unknown, options?: TrackCallOptions): Promise<void>;
   identify(distinctId: unknown, traits?: unknown, setOnce?: unknown): Promise<void>;
   alias(distinctId: unknown, alias: unknown): Promise<void>;
-  groupIdentify(groupType: unknown, groupKey: unknown, props?: unknown, distinctId?: string): Promise<void>;
+  group(groupType: unknown, groupKey: unknown, props?: unknown, distinctId?: string): Promise<void>;
+  /** While opted out every message is dropped and counted as `opted_out`. */
+  setOptedOut(optedOut: boolean): void;
+  isOptedOut(): boolean;
   flush(): Promise<void>;
   shutdown(timeoutMs?: number): Promise<void>;
   stats(): TrackerStats;
@@ -120,6 +123,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
   const router = new Router([...runtime.destinations, ...(options.destinations ?? [])], { onError, onViolation, debug, debugEnabled: Boolean(log) });
   const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as Record<string, number> };
   let closed = false;
+  let optedOut = false;
   if (router.names.length === 0) debug(`no destination is configured${runtime.idleReason ? ` (${runtime.idleReason})` : ''}: messages are validated and counted, not sent`);
 
   const drop = (reason: string) => {
@@ -143,6 +147,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
       }
     }
     if (closed) return dropWith('shutdown');
+    if (optedOut) return dropWith('opted_out');
     if (options.disabled) return dropWith('disabled');
     const targets = router.select(prepared.message, only);
     if (targets.length === 0) return dropWith('no_destination');
@@ -195,7 +200,11 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
       }),
     identify: (distinctId, traits, setOnce) => entry(() => dispatch(prepareIdentify(context, distinctId, traits, setOnce))),
     alias: (distinctId, alias) => entry(() => dispatch(prepareAlias(context, distinctId, alias))),
-    groupIdentify: (groupType, groupKey, props, distinctId) => entry(() => dispatch(prepareGroupIdentify(context, groupType, groupKey, props, distinctId))),
+    group: (groupType, groupKey, props, distinctId) => entry(() => dispatch(prepareGroupIdentify(context, groupType, groupKey, props, distinctId))),
+    setOptedOut(value) {
+      optedOut = value;
+    },
+    isOptedOut: () => optedOut,
     flush: () => router.flush(),
     async shutdown(timeoutMs = 5000) {
       closed = true;

@@ -12,12 +12,43 @@ export type TrackArgs<C, N extends string, O = TrackCallOptions> = [PropsOf<C, N
     ? [props?: PropsOf<C, N>, options?: O]
     : [props: PropsOf<C, N>, options?: O];
 
-/** The methods both trackers share, typed by the catalog. */
-export interface TypedTrackerBase<C> {
-  /** Tracks one event. Never throws (except under `validation: 'throw'`); problems go to `onViolation`/`onError`. */
+export type PersonTraits<C> = Partial<PersonOf<C>>;
+export type GroupProps<C, G extends string> = G extends keyof GroupsOf<C> ? Partial<GroupsOf<C>[G]> : never;
+
+/** Options of `identify()`. */
+export interface IdentifyOptions<C> {
+  /** Traits set only where the person has none yet (PostHog `$set_once`). */
+  setOnce?: PersonTraits<C>;
+}
+
+/** Options of `group()`. */
+export interface GroupOptions {
+  /** The person who joins the group. Default: the tracker's current distinct id (browser) or the request context's (Node). */
+  distinctId?: string;
+}
+
+/**
+ * The one tracker contract: the Node tracker, the browser tracker and a generated client all have
+ * these methods with these shapes. None of them throws into the caller (except `track()` under
+ * `validation: 'throw'`); problems go to `onViolation`, `onError` and `stats()`.
+ */
+export interface Tracker<C> {
+  /** Tracks one event; `props` may be left out when the event has no required property. */
   track<const N extends EventNameOf<C>>(name: N, ...args: TrackArgs<C, N>): void;
+  /** Names the person (browser: switches to them) and sets person traits (PostHog `$set`). */
+  identify(distinctId: string, traits?: PersonTraits<C>, options?: IdentifyOptions<C>): void;
   /** Links a previous id (`alias`) to `distinctId`. */
   alias(distinctId: string, alias: string): void;
+  /** Sets a group's properties and puts the person in it (browser: for every later event). */
+  group<const G extends GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
+  /** Forgets who is tracked: browser, a new anonymous id and no groups; Node, the tracker's default distinct id and groups. */
+  reset(): void;
+  /** Stops sending: every later message is dropped and counted (`opted_out`). Browser: every destination's consent is denied. */
+  optOut(): void;
+  /** Sends again after `optOut()`. Browser: every destination's consent is granted. */
+  optIn(): void;
+  /** Whether `optOut()` is in force. */
+  isOptedOut(): boolean;
   /** Resolves once every message tracked so far is delivered or counted as dropped. */
   flush(): Promise<void>;
   /** Flushes, then stops; anything still undelivered after `timeoutMs` (default 5000) is counted as dropped. */
@@ -26,6 +57,7 @@ export interface TypedTrackerBase<C> {
   stats(): TrackerStats;
 }
 
-export type PersonTraits<C> = Partial<PersonOf<C>>;
-export type GroupProps<C, G extends string> = G extends keyof GroupsOf<C> ? Partial<GroupsOf<C>[G]> : never;
+/** @deprecated Use `Tracker<C>`. */
+export type TypedTrackerBase<C> = Tracker<C>;
+
 export type { EventNameOf, GroupTypeOf };

@@ -7,14 +7,20 @@ export interface TrackContext {
   correlationId?: string;
 }
 
-const storage = new AsyncLocalStorage<TrackContext>();
-
-export function runWithContext<T>(context: TrackContext, fn: () => T): T {
-  const outer = storage.getStore();
-  const merged: TrackContext = outer ? { ...outer, ...context, groups: { ...outer.groups, ...context.groups } } : context;
-  return storage.run(merged, fn);
+export interface ContextScope {
+  run<T>(context: TrackContext, fn: () => T): T;
+  current(): TrackContext | undefined;
 }
 
-export function currentContext(): TrackContext | undefined {
-  return storage.getStore();
+/** One scope per tracker: a context set through one tracker never leaks into another's calls. */
+export function createContextScope(): ContextScope {
+  const storage = new AsyncLocalStorage<TrackContext>();
+  return {
+    run(context, fn) {
+      const outer = storage.getStore();
+      const merged: TrackContext = outer ? { ...outer, ...context, groups: { ...outer.groups, ...context.groups } } : context;
+      return storage.run(merged, fn);
+    },
+    current: () => storage.getStore(),
+  };
 }

@@ -1,16 +1,8 @@
-export { defineCatalog, defineEvent, defineCompiledCatalog } from '../core/catalog';
-export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, DestinationName } from '../core/catalog';
-export { compileJsonSchema, type JsonSchema } from '../core/json-schema';
-export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from '../core/client';
-export { createErrorTracker, errorFingerprint, type ErrorTracker, type ErrorContext } from '../core/error-tracking';
-export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackplanError } from '../core/errors';
-export type * from '../core/types';
-export type { TrackCallOptions, ValidationMode } from '../core/pipeline';
-export type { SharedTrackerOptions } from '../core/tracker';
-export { renderSnippets, injectSnippets, type SnippetOptions } from '../core/snippets';
+// `trackplan/node`: the isomorphic surface plus the Node tracker and its helpers.
+export * from '../index';
 export { createTracker, type NodeTracker, type NodeTrackerOptions } from './tracker';
 export { createTrackerFromEnv } from './env';
-export { nodeDestinations, type NodeDestinationOptions } from './destinations';
+export type { NodeDestinationOptions } from './destinations';
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature';
 export { distinctIdFromCookie } from './cookie';
 export { startInspector, type Inspector, type InspectorOptions, type InspectedEvent } from './inspector';

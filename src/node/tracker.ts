@@ -1,20 +1,32 @@
 import { randomFillSync } from 'node:crypto';
-import type { Catalog, GroupTypeOf } from '../core/catalog';
+import type { Catalog } from '../core/catalog';
+import { TrackplanConfigError } from '../core/errors';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
 import { createUuidV7 } from '../core/uuid';
-import type { GroupProps, PersonTraits, TypedTrackerBase } from '../core/typed';
+import type { GroupOptions, GroupProps, Tracker } from '../core/typed';
 import { LIBRARY } from '../core/version';
-import { currentContext, runWithContext, type TrackContext } from './context';
+import { createContextScope, type TrackContext } from './context';
 import { nodeDestinations, type NodeDestinationOptions } from './destinations';
 
-export interface NodeTrackerOptions extends SharedTrackerOptions, NodeDestinationOptions {}
+export interface NodeTrackerOptions extends SharedTrackerOptions, NodeDestinationOptions {
+  /**
+   * Who messages are about when neither the call nor `withContext` says (a worker tracking as
+   * `'system'`, a command-line tool). `reset()` clears it.
+   * @default undefined (each call names its person)
+   */
+  distinctId?: string;
+  /**
+   * Group keys added to every message, by group type (a single-tenant service's organization).
+   * A call's or context's groups win per type. `reset()` clears them.
+   * @default undefined
+   */
+  groups?: Record<string, string>;
+}
 
-export interface NodeTracker<C extends Catalog<any, any, any>> extends TypedTrackerBase<C> {
-  /** Sets person traits (PostHog `$set`); `setOnce` sets only those not yet set (`$set_once`). */
-  identify(distinctId: string, traits?: PersonTraits<C>, options?: { setOnce?: PersonTraits<C> }): void;
-  /** Sets a group's properties, typed by the catalog's `groups`. */
-  groupIdentify<const G extends GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>): void;
+export interface NodeTracker<C extends Catalog<any, any, any>> extends Tracker<C> {
+  /** @deprecated Use `group()`; `groupIdentify` is removed in the next minor version. */
+  groupIdentify<const G extends import('../core/catalog').GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
   /** Runs `fn` with request-scoped defaults (distinct id, groups, correlation id) for every call inside it. */
   withContext<T>(context: TrackContext, fn: () => T): T;
 }
@@ -40,17 +52,24 @@ export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, 
     destinations: nodeDestinations(options),
     idleReason,
   });
+  let defaults = checkedDefaults(options);
+  const scope = createContextScope();
 
+  /** The call's options over the request context's over the tracker's defaults. */
   const withScope = (callOptions: TrackCallOptions | undefined): TrackCallOptions | undefined => {
-    const scope = currentContext();
-    if (!scope) return callOptions;
+    const context = scope.current();
+    if (!context && !defaults.distinctId && !defaults.groups) return callOptions;
     const given = callOptions && typeof callOptions === 'object' ? callOptions : {};
+    const groups = defaults.groups || context?.groups || given.groups ? { ...defaults.groups, ...context?.groups, ...given.groups } : undefined;
     return {
       ...given,
-      distinctId: given.distinctId ?? scope.distinctId,
-      correlationId: given.correlationId ?? scope.correlationId,
-      groups: scope.groups || given.groups ? { ...scope.groups, ...given.groups } : undefined,
+      distinctId: given.distinctId ?? context?.distinctId ?? defaults.distinctId,
+      correlationId: given.correlationId ?? context?.correlationId,
+      groups,
     };
+  };
+  const group: NodeTracker<C>['group'] = (groupType, groupKey, props, groupOptions) => {
+    void core.group(groupType, groupKey, props ?? {}, groupOptions?.distinctId ?? scope.current()?.distinctId ?? defaults.distinctId);
   };
 
   return {
@@ -63,12 +82,26 @@ export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, 
     alias(distinctId, alias) {
       void core.alias(distinctId, alias);
     },
-    groupIdentify(groupType, groupKey, props) {
-      void core.groupIdentify(groupType, groupKey, props ?? {}, currentContext()?.distinctId);
+    group,
+    groupIdentify: group,
+    reset() {
+      defaults = {};
     },
-    withContext: runWithContext,
+    optOut: () => core.setOptedOut(true),
+    optIn: () => core.setOptedOut(false),
+    isOptedOut: core.isOptedOut,
+    withContext: (context, fn) => scope.run(context, fn),
     flush: core.flush,
     shutdown: core.shutdown,
     stats: core.stats,
   } as NodeTracker<C>;
+}
+
+function checkedDefaults(options: NodeTrackerOptions): { distinctId?: string; groups?: Record<string, string> } {
+  const { distinctId, groups } = options;
+  if (distinctId !== undefined && (typeof distinctId !== 'string' || distinctId === ''))
+    throw new TrackplanConfigError(`distinctId must be a non-empty string (got ${JSON.stringify(distinctId)}); leave it out to name the person in each call.`);
+  if (groups !== undefined && (!groups || typeof groups !== 'object' || Object.values(groups).some((key) => typeof key !== 'string' || key === '')))
+    throw new TrackplanConfigError('groups must map group types to non-empty group keys, e.g. { organization: "org_456" }.');
+  return { distinctId, groups: groups ? { ...groups } : undefined };
 }

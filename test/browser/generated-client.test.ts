@@ -45,6 +45,13 @@ describe('generated client in the browser: the runtime loads at init()', () => {
     await client.flush();
     expect(memory.events).toHaveLength(1001);
     expect(errors).toHaveLength(1);
+    // The same options again are fine; different ones are reported, and the first tracker is kept.
+    const sameOptions = client.init({ destinations: [memory], onError: (e) => errors.push(e) });
+    expect(errors).toHaveLength(1);
+    expect(await client.init({ destinations: [memory], consent: 'denied', onError: (e) => errors.push(e) })).toBe(tracker);
+    expect(await sameOptions).toBe(tracker);
+    expect(errors).toHaveLength(2);
+    expect(String(errors[1])).toMatch(/init\(\) was called again with different options/);
   });
 
   it('identify, group and track keep their order across the wait', async () => {

@@ -195,3 +195,42 @@ describe('webhook from the page', () => {
     if (real) Object.defineProperty(window, 'localStorage', real);
   });
 });
+
+describe('browser tracker: the shared Tracker contract', () => {
+  it('group() puts later events in the group; reset() forgets the identity and the groups', async () => {
+    const memory = memoryDestination();
+    const tracker = createTracker(catalog, { destinations: [memory] });
+    tracker.identify('user_1');
+    tracker.group('organization', 'org_1', { plan: 'pro' });
+    tracker.track('signup_page_viewed', {});
+    tracker.reset();
+    tracker.track('signup_page_viewed', {});
+    await tracker.flush();
+    const [inGroup, afterReset] = memory.events;
+    expect(inGroup).toMatchObject({ distinct_id: 'user_1', groups: { organization: 'org_1' } });
+    expect(afterReset.groups).toEqual({});
+    expect(afterReset.distinct_id).not.toBe('user_1');
+  });
+
+  it('optOut() denies consent on every destination and drops later messages (opted_out), across page loads until optIn()', async () => {
+    const memory = memoryDestination();
+    const consent: string[] = [];
+    const watched = (reporter: Parameters<typeof memory>[0]) => ({ ...memory(reporter), setConsent: (state: string) => consent.push(state) });
+    const tracker = createTracker(catalog, { destinations: [watched] });
+    tracker.optOut();
+    tracker.track('signup_page_viewed', {});
+    expect(tracker.isOptedOut()).toBe(true);
+    expect(consent).toContain('denied');
+    // The next page load: the opt-out holds.
+    const next = createTracker(catalog, { destinations: [memoryDestination()] });
+    expect(next.isOptedOut()).toBe(true);
+    next.optIn();
+    expect(createTracker(catalog, {}).isOptedOut()).toBe(false);
+    tracker.optIn();
+    tracker.track('signup_page_viewed', {});
+    await tracker.flush();
+    expect(consent.at(-1)).toBe('granted');
+    expect(memory.events).toHaveLength(1);
+    expect(tracker.stats().dropped).toEqual({ opted_out: 1 });
+  });
+});

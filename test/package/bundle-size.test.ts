@@ -69,7 +69,7 @@ describe('browser bundle', () => {
   it('bundles without a warning, so an app built with esbuild or Vite sees none from trackplan', async () => {
     // The code-split browser build imports its shared chunks bare: with the package marked free of
     // side effects, esbuild would drop those imports and warn in every app's build.
-    const tracker = await pageBytes(`import { createTracker, defineCatalog } from 'trackplan';
+    const tracker = await pageBytes(`import { createTracker, defineCatalog } from 'trackplan/browser';
       createTracker(defineCatalog({ name: 'x', version: 1, events: {} }), { webhook: { url: '/analytics' } });`);
     expect(tracker.warnings).toEqual([]);
     const client = await pageBytes(`import { init } from './schema/clients/storefront/index'; init({});`);

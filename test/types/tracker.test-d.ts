@@ -53,3 +53,26 @@ expectTypeOf<Parameters<typeof tracker.track<'order.paid'>>[1]>().toEqualTypeOf<
 
 // @ts-expect-error revenue must name a declared property
 import('../../src/node/index').then(({ defineEvent }) => defineEvent({ description: 'x', revenue: { amount: 'nope' }, properties: catalog.definition.events['order.paid'].properties! }));
+
+// The one contract: the Node tracker, the browser tracker and a generated client share these shapes.
+import type { Tracker } from '../../src/index';
+import { createTracker as createBrowserTracker } from '../../src/browser/index';
+import * as generated from '../../schema/clients/storefront/index';
+
+const browser = createBrowserTracker(catalog, {});
+expectTypeOf(tracker).toMatchTypeOf<Tracker<typeof catalog>>();
+expectTypeOf(browser).toMatchTypeOf<Tracker<typeof catalog>>();
+tracker.group('organization', 'org_456', { plan: 'pro' }, { distinctId: 'user_123' });
+browser.group('organization', 'org_456', { plan: 'pro' });
+// @ts-expect-error a group property outside the enum (browser)
+browser.group('organization', 'org_456', { plan: 'enterprise' });
+expectTypeOf(tracker.reset).returns.toEqualTypeOf<void>();
+expectTypeOf(browser.isOptedOut).returns.toEqualTypeOf<boolean>();
+expectTypeOf(tracker.optOut).returns.toEqualTypeOf<void>();
+// The generated client's functions have the tracker's shapes (props optional exactly when nothing is required).
+expectTypeOf(generated.identify).parameters.toEqualTypeOf<Parameters<Tracker<ReturnType<typeof generated.compileCatalog>>['identify']>>();
+expectTypeOf(generated.group).toEqualTypeOf<Tracker<ReturnType<typeof generated.compileCatalog>>['group']>();
+expectTypeOf(generated.init).returns.toEqualTypeOf<Promise<import('../../src/browser/index').BrowserTracker<ReturnType<typeof generated.compileCatalog>>>>();
+generated.track('checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });
+// @ts-expect-error props are required for an event with required properties (generated client)
+generated.track('checkout.start');

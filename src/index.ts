@@ -1,0 +1,13 @@
+// `trackplan`: what runs everywhere (catalog helpers, snippets, errors, types). Trackers come from
+// `trackplan/node` and `trackplan/browser`, so an app gets the types of the runtime it runs in.
+export { defineCatalog, defineEvent, defineCompiledCatalog } from './core/catalog';
+export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, GroupTypeOf, DestinationName } from './core/catalog';
+export { compileJsonSchema, type JsonSchema } from './core/json-schema';
+export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from './core/client';
+export { createErrorTracker, type ErrorTracker, type ErrorContext } from './core/error-tracking';
+export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackplanError } from './core/errors';
+export type * from './core/types';
+export type { TrackCallOptions, ValidationMode } from './core/pipeline';
+export type { SharedTrackerOptions } from './core/tracker';
+export type { Tracker, TrackArgs, IdentifyOptions, GroupOptions, PersonTraits, GroupProps } from './core/typed';
+export { renderSnippets, type SnippetOptions } from './core/snippets';
