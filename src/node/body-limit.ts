@@ -12,7 +12,7 @@ export class BodyTooLargeError extends Error {
 /**
  * Reads a request body of at most `limit` bytes. A `content-length` past the limit is refused before
  * any byte is read; a body without one is refused as soon as it passes the limit, and what was read is
- * let go. Either way the caller answers 413 and the body is not read further.
+ * let go. Either way the caller answers 413 and keeps none of it.
  */
 export function readBoundedBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

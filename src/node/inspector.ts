@@ -79,6 +79,8 @@ export interface Inspector {
 
 // Envelope fields trackplan adds to PostHog properties: not part of the event's own schema.
 const ENVELOPE_KEYS = new Set(['schema_version', 'source', 'correlation_id', 'entity_type', 'entity_id', 'token', 'distinct_id']);
+// How long a sender whose body was refused (413) may go on sending before its connection is closed.
+const REFUSED_BODY_GRACE_MS = 2000;
 const FLAGS_ANSWER = '{"featureFlags":{},"flags":{}}';
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -93,12 +95,11 @@ function validPort(port: number | undefined): number {
   return port;
 }
 
-/** An event checked and serialised, not yet kept: `json` starts with the placeholder id. */
+/** An event checked and serialised (UTF-8 JSON), not yet kept. */
 interface CheckedEvent {
   entry: InspectedEvent;
-  json: string;
+  json: Buffer;
 }
-const PLACEHOLDER_ID = '{"id":0,';
 
 /**
  * A local event inspector on 127.0.0.1: receives what the real PostHog clients and the webhook
@@ -152,29 +153,33 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       status = violations.length ? 'invalid' : 'valid';
     } else violations.push(`"${name}" is in none of the catalogs`);
     const redactions = (JSON.stringify(properties ?? {}).match(/\[redacted:[a-z_]+\]/g) ?? []).length;
-    // `id` first, so keeping the event only swaps the placeholder; the id is given when it is kept.
-    const entry: InspectedEvent = { id: 0, receivedAt: new Date().toISOString(), destination, event: name, distinctId, uuid, catalog: catalog?.name ?? null, status, violations, redactions, payload };
+    // Ids follow arrival; a refused request may leave a gap.
+    const entry: InspectedEvent = { id: nextId++, receivedAt: new Date().toISOString(), destination, event: name, distinctId, uuid, catalog: catalog?.name ?? null, status, violations, redactions, payload };
     // Serialised before anything is kept: a payload JSON cannot hold (100,000 levels deep) throws here.
-    return { entry, json: JSON.stringify(entry) };
+    return { entry, json: Buffer.from(JSON.stringify(entry), 'utf8') };
   }
 
   function keepAll(checked: CheckedEvent[]) {
     for (const { entry, json } of checked) {
-      entry.id = nextId++;
-      const kept = `{"id":${entry.id},${json.slice(PLACEHOLDER_ID.length)}`;
-      log.push(kept);
-      broadcast(`data: ${kept}\n\n`);
+      log.push(json);
+      broadcast(json);
       options.onEvent?.(entry);
     }
   }
 
-  function broadcast(line: string) {
+  function broadcast(json: Buffer) {
     for (const stream of streams) {
       // A page that stops reading would hold every later event in memory: past the bound it is let go.
       if (stream.writableLength > maxStreamBacklogBytes) {
         streams.delete(stream);
         stream.destroy();
-      } else stream.write(line);
+        continue;
+      }
+      stream.cork();
+      stream.write('data: ');
+      stream.write(json);
+      stream.write('\n\n');
+      stream.uncork();
     }
   }
 
@@ -201,9 +206,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   function refuse(req: IncomingMessage, res: ServerResponse, error: unknown) {
     if (res.headersSent) return void res.destroy();
     if (error instanceof BodyTooLargeError) {
-      // The rest of the body is not read: answer, then close the connection.
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ error: error.message }));
-      return void res.once('finish', () => req.destroy());
+      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
+      // Node reads the rest of the body and throws it away, so the sender sees the 413 rather than a
+      // reset connection; one still sending after a while is cut off.
+      if (req.complete) return;
+      const cutOff = setTimeout(() => req.socket.destroy(), REFUSED_BODY_GRACE_MS).unref();
+      req.once('end', () => clearTimeout(cutOff));
+      req.once('close', () => clearTimeout(cutOff));
+      return;
     }
     res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
   }
@@ -216,7 +226,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     if (req.method === 'GET') {
       if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(INSPECTOR_PAGE);
-      if (path === '/api/events') return void res.writeHead(200, { 'content-type': 'application/json' }).end(log.toJsonArray());
+      if (path === '/api/events') return void log.send(res).catch(() => res.destroy());
       if (path === '/api/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
         res.write(': connected\n\n');

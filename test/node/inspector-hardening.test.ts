@@ -1,4 +1,6 @@
-import { request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,6 +150,38 @@ describe('inspector: bounded memory', () => {
     expect(events()).toEqual([]);
   });
 
+  it('closes the connection of a sender that goes on sending after its 413; one that stops keeps it', async () => {
+    const { url, port } = await inspector({ maxBodyBytes: limit });
+    const endless = connect(port, '127.0.0.1');
+    let answer = '';
+    let closed = false;
+    endless.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    endless.on('close', () => (closed = true));
+    endless.on('error', () => {});
+    endless.write(`POST /webhook HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    const sending = setInterval(() => endless.writable && endless.write(`10000\r\n${'x'.repeat(0x10000)}\r\n`), 5);
+    try {
+      await waitFor(() => answer.startsWith('HTTP/1.1 413'), 'the 413');
+      await waitFor(() => closed, 'the inspector to close the connection');
+    } finally {
+      clearInterval(sending);
+    }
+    // A sender that finishes its (refused) body keeps its keep-alive connection for the next request.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: string) =>
+      new Promise<[number, boolean]>((resolve, reject) => {
+        const req = request(`${url}/webhook`, { method: 'POST', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve([res.statusCode ?? 0, req.reusedSocket]));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    expect(await post(bodyOf(limit * 2))).toEqual([413, false]);
+    expect(await post(webhookBody(checkout('ord_after')))).toEqual([200, true]);
+    agent.destroy();
+  });
+
   it('accepts a body at the limit', async () => {
     const { url, events } = await inspector({ maxBodyBytes: limit });
     expect(Buffer.byteLength(bodyOf(limit))).toBe(limit);
@@ -244,4 +278,59 @@ describe('trackplan inspect: limits are usage errors when malformed', () => {
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(message);
   });
+});
+
+describe('trackplan inspect: one process through hostile traffic', () => {
+  /** Peak resident memory of a process, from Linux's /proc. */
+  const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+
+  it.skipIf(!existsSync('/proc/self/status'))('stays up and under 300 MB: deep body, stalled live page, 50 MB and 20 MB bodies, a gzip bomb, big events', async () => {
+    const child = spawn(process.execPath, ['dist/cli/index.js', 'inspect', '--catalog', 'schema/storefront.ts', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let exit: string | undefined;
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code, signal) => (exit = `exited with ${code ?? signal}: ${stderr.slice(-500)}`));
+    try {
+      await waitFor(() => /on http:\/\/127\.0\.0\.1:\d+/.test(stderr) || exit !== undefined, 'the inspector to start', 15_000);
+      expect(exit).toBeUndefined();
+      const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)![1];
+      const port = Number(new URL(url).port);
+
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      expect((await send(url, '/webhook', { body: `{"events":[{"event_name":"checkout.start","deep":${deep}}]}` })).status).toBe(400);
+      expect((await send(url, '/api/events')).status).toBe(200);
+
+      const stalled = connect(port, '127.0.0.1');
+      stalled.on('error', () => {});
+      stalled.write(`GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      await new Promise((resolve) => stalled.once('data', resolve));
+      stalled.pause();
+
+      const big = Buffer.alloc(50 * 1024 * 1024, 'x');
+      expect((await send(url, '/webhook', { body: big })).status).toBe(413);
+      for (let i = 0; i < 20; i++) expect((await send(url, '/webhook', { body: big.subarray(0, 20 * 1024 * 1024) })).status).toBe(413);
+      // 64 gzip members of 16 MiB of zeros: 1 MiB that would inflate to 1 GiB.
+      const bomb = Buffer.concat(Array(64).fill(gzipSync(Buffer.alloc(16 * 1024 * 1024))));
+      const bombSent = Date.now();
+      expect((await send(url, '/batch', { body: bomb })).status).toBe(413);
+      expect(Date.now() - bombSent).toBeLessThan(1000);
+
+      // 25 events of 4 MB each: accepted; the kept ones stay under 32 MiB; the stalled page is let go.
+      const pad = 'x'.repeat(4_000_000);
+      for (let i = 0; i < 25; i++) expect((await send(url, '/webhook', { body: webhookBody(checkout(`ord_${i}`, { pad })) })).status).toBe(200);
+      const kept = await send(url, '/api/events');
+      expect(Buffer.byteLength(kept.text)).toBeLessThanOrEqual(32 * 1024 * 1024 + 100);
+      expect(JSON.parse(kept.text).at(-1).uuid).toBe('ord_24');
+      let stalledClosed = false;
+      stalled.on('close', () => (stalledClosed = true));
+      stalled.resume();
+      await waitFor(() => stalledClosed, 'the inspector to drop the stalled live page');
+
+      expect(exit).toBeUndefined();
+      const peak = peakRssMb(child.pid!);
+      expect(peak, 'peak RSS of the inspector process, MB').toBeLessThan(300);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });
