@@ -104,8 +104,8 @@ interface CheckedEvent {
 /**
  * A local event inspector on 127.0.0.1: receives what the real PostHog clients and the webhook
  * send, checks each event against the catalogs, and shows them live in a page (server-sent events).
- * Only its own loopback Host is served; capture paths answer any origin without credentials, the
- * paths that read events only its own origin. Bodies, kept events and slow live pages are bounded.
+ * Only its own loopback Host is served; the capture paths answer any origin, the paths that read
+ * events only its own. Bodies, kept events and slow live pages are bounded in bytes.
  */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const keep = positiveInteger('keep', options.keep, INSPECTOR_DEFAULTS.keep);
@@ -128,8 +128,16 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let nextId = 1;
   let port = requestedPort;
 
-  /** Checks one event and serialises it; throws (nothing kept) when its payload cannot be serialised. */
-  function check(destination: InspectedEvent['destination'], name: string, distinctId: string | null, uuid: string | null, properties: Record<string, unknown>, payload: unknown): CheckedEvent {
+  /** Checks one event and serialises it; throws (nothing kept) when it cannot be checked or serialised. */
+  function check(...args: Parameters<typeof checkEvent>): CheckedEvent {
+    try {
+      return checkEvent(...args);
+    } catch (error) {
+      throw new Error(`[trackplan] [inspector] event ${JSON.stringify(args[1])} cannot be checked or serialised (${(error as Error).message}; nested too deeply?); nothing of this request was kept`, { cause: error });
+    }
+  }
+
+  function checkEvent(destination: InspectedEvent['destination'], name: string, distinctId: string | null, uuid: string | null, properties: Record<string, unknown>, payload: unknown): CheckedEvent {
     const candidates = byEvent.get(name) ?? [];
     let catalog = candidates[0];
     let violations: string[] = [];
@@ -204,6 +212,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, error: unknown) {
+    try {
+      answerRefusal(req, res, error);
+    } catch {
+      res.destroy();
+    }
+  }
+
+  function answerRefusal(req: IncomingMessage, res: ServerResponse, error: unknown) {
     if (res.headersSent) return void res.destroy();
     if (error instanceof BodyTooLargeError) {
       res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
@@ -215,7 +231,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       req.once('close', () => clearTimeout(cutOff));
       return;
     }
-    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
+    const message = error instanceof Error ? error.message : String(error);
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: message.startsWith('[trackplan]') ? message : `[trackplan] [inspector] cannot read this request: ${message}` }));
   }
 
   function handle(req: IncomingMessage, res: ServerResponse) {

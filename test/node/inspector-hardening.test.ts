@@ -60,6 +60,7 @@ describe('inspector: a payload it cannot serialise', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const refused = await send(url, '/webhook', { body: `{"events":[${JSON.stringify(checkout('ord_deep')).slice(0, -1)},"deep":${deep}}]}` });
     expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text).error).toMatch(/^\[trackplan\] \[inspector\] event "checkout.start" cannot be checked or serialised \(Maximum call stack size exceeded; nested too deeply\?\); nothing of this request was kept$/);
     const list = await send(url, '/api/events');
     expect(list.status).toBe(200);
     expect(JSON.parse(list.text)).toEqual([]);
@@ -220,7 +221,7 @@ describe('inspector: bounded memory', () => {
 
   it('refuses limits that are not positive integers', async () => {
     for (const bad of [{ keep: Number.NaN }, { keep: 0 }, { keepBytes: -1 }, { maxBodyBytes: 1.5 }, { maxStreamBacklogBytes: 0 }, { port: 70000 }])
-      await expect(startInspector({ catalogs: [storefront], ...bad }), JSON.stringify(bad)).rejects.toThrow(/\[trackplan\] \[inspector\] \w+ must be/);
+      await expect(startInspector({ catalogs: [storefront], port: 0, ...bad }), JSON.stringify(bad)).rejects.toThrow(/\[trackplan\] \[inspector\] \w+ must be/);
   });
 
   it('drops a live page that stops reading once its backlog passes the bound; a page that reads gets everything', async () => {
