@@ -1,14 +1,34 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startInspector } from '../node/inspector';
-import { UsageError, type Io } from './args';
+import { INSPECTOR_DEFAULTS, startInspector } from '../node/inspector';
+import { parseArgs, UsageError, type Io } from './args';
 import { loadCatalog } from './load-catalog';
 
-export const INSPECT_HELP = `trackplan inspect --catalog <file> [--catalog <file> …] [--port 4400] [--secret <s>] [--json] [--out events.jsonl] [--keep 5000]
+const MIB = 1024 * 1024;
+
+export const INSPECT_HELP = `trackplan inspect --catalog <file> [--catalog <file> …] [--port 4400] [--secret <s>] [--json] [--out events.jsonl]
+                  [--keep ${INSPECTOR_DEFAULTS.keep}] [--keep-mb ${INSPECTOR_DEFAULTS.keepBytes / MIB}] [--body-limit-mb ${INSPECTOR_DEFAULTS.maxBodyBytes / MIB}]
 
 A local event inspector on 127.0.0.1: point posthog-js, posthog-node and the webhook at it
 (PostHog host = the inspector URL, webhook URL = <url>/webhook). Every event is checked against
-the catalogs and shown live at the URL. --json prints each event as a JSON line; --out appends them to a file.`;
+the catalogs and shown live at the URL. --json prints each event as a JSON line; --out appends them to a file.
+It keeps the newest --keep events and at most --keep-mb MiB of them; request bodies past
+--body-limit-mb MiB (as sent or decompressed) get 413. Only http://127.0.0.1:<port> (or localhost)
+is served; other sites' pages may send events to it but not read them.`;
+
+/** A whole number from `min` to `max`, or a usage error naming the flag. */
+function integerFlag(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`} (got ${JSON.stringify(value)})`);
+  return number;
+}
+
+/** A positive size in MiB (decimals allowed), as bytes. */
+function mebibytesFlag(name: string, value: string): number {
+  const bytes = Math.floor(Number(value) * MIB);
+  if (!/^\d+(\.\d+)?$/.test(value) || bytes < 1) throw new UsageError(`--${name} must be a positive number of MiB (got ${JSON.stringify(value)})`);
+  return bytes;
+}
 
 export async function inspectCommand(argv: string[], io: Io): Promise<number> {
   const catalogs: string[] = [];
@@ -17,21 +37,20 @@ export async function inspectCommand(argv: string[], io: Io): Promise<number> {
     if (argv[i] === '--catalog') catalogs.push(argv[++i] ?? '');
     else rest.push(argv[i]);
   }
-  const flags: Record<string, string> = {};
-  const switches = new Set<string>();
-  for (let i = 0; i < rest.length; i++) {
-    const name = rest[i].replace(/^--/, '');
-    if (name === 'json') switches.add(name);
-    else if (['port', 'secret', 'out', 'keep'].includes(name) && rest[i + 1] !== undefined) flags[name] = rest[++i];
-    else throw new UsageError(`unknown option ${rest[i]}`);
-  }
+  const { positionals, flags, switches } = parseArgs(rest, { flags: ['port', 'secret', 'out', 'keep', 'keep-mb', 'body-limit-mb'], switches: ['json'] });
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if (!catalogs.length || catalogs.some((c) => !c)) throw new UsageError('inspect needs at least one --catalog <file>');
+  const limits = {
+    port: flags.port === undefined ? undefined : integerFlag('port', flags.port, 0, 65535),
+    keep: flags.keep === undefined ? undefined : integerFlag('keep', flags.keep, 1),
+    keepBytes: flags['keep-mb'] === undefined ? undefined : mebibytesFlag('keep-mb', flags['keep-mb']),
+    maxBodyBytes: flags['body-limit-mb'] === undefined ? undefined : mebibytesFlag('body-limit-mb', flags['body-limit-mb']),
+  };
   const loaded = await Promise.all(catalogs.map((file) => loadCatalog(file, io.cwd)));
   const inspector = await startInspector({
     catalogs: loaded,
-    port: flags.port === undefined ? 4400 : Number(flags.port),
+    ...limits,
     secret: flags.secret,
-    keep: flags.keep ? Number(flags.keep) : undefined,
     onEvent(event) {
       const line = JSON.stringify(event);
       if (switches.has('json')) io.out(line);

@@ -81,11 +81,12 @@ export const INSPECTOR_PAGE = `<!doctype html>
       });
       rows.appendChild(row);
     }
-    const counts = {};
-    for (const e of events) counts[e.event] = (counts[e.event] || 0) + 1;
+    // A Map: event names such as __proto__ or constructor are names, not keys of Object.prototype.
+    const counts = new Map();
+    for (const e of events) counts.set(e.event, (counts.get(e.event) || 0) + 1);
     const box = document.getElementById('counts');
     box.textContent = '';
-    for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) {
+    for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) {
       const div = document.createElement('div');
       const left = document.createElement('span'); left.appendChild(text(name));
       const right = document.createElement('span'); right.appendChild(text(n));
@@ -96,9 +97,19 @@ export const INSPECTOR_PAGE = `<!doctype html>
   }
   nameFilter.addEventListener('input', render);
   distinctFilter.addEventListener('input', render);
-  fetch('/api/events').then((r) => r.json()).then((list) => { events.push(...list); render(); });
+  const seen = new Set();
+  function add(list) {
+    let added = false;
+    for (const e of list) if (!seen.has(e.id)) { seen.add(e.id); events.push(e); added = true; }
+    if (!added) return;
+    events.sort((a, b) => a.id - b.id);
+    render();
+  }
   const source = new EventSource('/api/stream');
-  source.onmessage = (message) => { const e = JSON.parse(message.data); if (!events.some((x) => x.id === e.id)) { events.push(e); render(); } };
+  // On every (re)connection, also after the inspector dropped a page that fell behind: the stream
+  // brings later events, the list what was missed meanwhile.
+  source.onopen = () => fetch('/api/events').then((r) => r.json()).then(add);
+  source.onmessage = (message) => add([JSON.parse(message.data)]);
 </script>
 </body>
 </html>`;

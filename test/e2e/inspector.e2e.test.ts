@@ -1,10 +1,13 @@
 import { PostHog } from 'posthog-node';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { catalog as omoi } from '../../schema/omoi';
 import { catalog as storefront } from '../../schema/storefront';
 import { createTracker, signWebhookBody, startInspector } from '../../src/node/index';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, hasChromium } from '../helpers/chromium';
+import { useBrowserAndReceiver } from '../helpers/browser-env';
+import { hasChromium } from '../helpers/chromium';
+
+// The receiver serves pages from another origin (an app in development on another port).
+const env = useBrowserAndReceiver();
 
 describe('trackplan inspector', () => {
   it('checks what the real clients send against the catalogs, and verifies webhook signatures', async () => {
@@ -31,9 +34,8 @@ describe('trackplan inspector', () => {
 
   it.skipIf(!hasChromium)('shows events live in its page: table, counts, filter, raw payload', async () => {
     const inspector = await startInspector({ catalogs: [storefront], port: 0 });
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 720 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       await page.goto(inspector.url);
       const tracker = createTracker(storefront, { posthog: { apiKey: 'phc_i', host: inspector.url, transport: 'direct' }, webhook: { url: `${inspector.url}/webhook` } });
       tracker.track('checkout.start', { order_id: 'ord_1', tier: 'pro', subtotal: 58, country: 'US' }, { distinctId: 'user_live' });
@@ -50,7 +52,64 @@ describe('trackplan inspector', () => {
       await page.fill('#name', '');
       if (process.env.TRACKPLAN_SCREENSHOT) await page.screenshot({ path: process.env.TRACKPLAN_SCREENSHOT, fullPage: true });
     } finally {
-      await browser.close();
+      await page.close();
+      await inspector.close();
+    }
+  });
+
+  it.skipIf(!hasChromium)('counts events named __proto__ and constructor like any other name', async () => {
+    const inspector = await startInspector({ catalogs: [storefront], port: 0 });
+    const page = await env.browser.newPage();
+    try {
+      await page.goto(inspector.url);
+      const events = ['__proto__', 'constructor', 'constructor', 'checkout.start'].map((name) => ({ event_name: name, user_id: 'u' }));
+      expect((await fetch(`${inspector.url}/webhook`, { method: 'POST', body: JSON.stringify({ events }) })).status).toBe(200);
+      await page.waitForFunction(() => document.querySelectorAll('tr.event').length >= 4, null, { timeout: 10_000 });
+      const counts = await page.$$eval('#counts div', (rows) => rows.map((row) => [row.children[0].textContent, row.children[1].textContent]));
+      expect(counts).toEqual([['constructor', '2'], ['__proto__', '1'], ['checkout.start', '1']]);
+    } finally {
+      await page.close();
+      await inspector.close();
+    }
+  });
+
+  it.skipIf(!hasChromium)('lets a page of another origin send events but not read them; serves its own page on localhost too', async () => {
+    const inspector = await startInspector({ catalogs: [storefront], port: 0 });
+    const port = new URL(inspector.url).port;
+    env.receiver.serve('/app', 'text/html', '<!doctype html><title>app in development</title>');
+    const app = await env.browser.newPage();
+    const own = await env.browser.newPage();
+    try {
+      await fetch(`${inspector.url}/webhook`, { method: 'POST', body: JSON.stringify({ events: [{ event_name: 'checkout.start', user_id: 'u', properties: { order_id: 'ord_private' } }] }) });
+      await app.goto(`${env.receiver.url}/app`);
+      const seen = await app.evaluate(async (target) => {
+        const outcome = (promise: Promise<Response>) => promise.then((r) => `status ${r.status}`, (error: Error) => `blocked: ${error.name}`);
+        const sent = await outcome(fetch(`${target}/batch/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batch: [{ event: 'checkout.start', distinct_id: 'from_app', properties: { order_id: 'ord_app' } }] }) }));
+        // What trackplan's browser webhook does when the page hides: a credentialed, preflighted beacon.
+        const beacon = navigator.sendBeacon(`${target}/webhook`, new Blob([JSON.stringify({ events: [{ event_name: 'checkout.start', user_id: 'from_beacon' }] })], { type: 'application/json' }));
+        const read = await outcome(fetch(`${target}/api/events`));
+        const withCredentials = await outcome(fetch(`${target}/api/events`, { credentials: 'include' }));
+        const stream = await new Promise<string>((resolve) => {
+          const source = new EventSource(`${target}/api/stream`);
+          source.onopen = () => resolve('open');
+          source.onerror = () => {
+            source.close();
+            resolve('error');
+          };
+        });
+        return { sent, beacon, read, withCredentials, stream };
+      }, inspector.url);
+      expect(seen).toEqual({ sent: 'status 200', beacon: true, read: 'blocked: TypeError', withCredentials: 'blocked: TypeError', stream: 'error' });
+      const deadline = Date.now() + 10_000;
+      while (inspector.events().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(inspector.events().map((e) => e.distinctId).sort()).toEqual(['from_app', 'from_beacon', 'u']);
+      // Its own page, reached as localhost: lists what was captured.
+      await own.goto(`http://localhost:${port}/`);
+      await own.waitForFunction(() => document.querySelectorAll('tr.event').length >= 3, null, { timeout: 10_000 });
+      expect(await own.locator('#total').innerText()).toBe('3 events');
+    } finally {
+      await app.close();
+      await own.close();
       await inspector.close();
     }
   });
