@@ -22,7 +22,7 @@ export function boundContainers(input: unknown, limits: SizeLimits): { value: Re
     // Every finding comes with a copy: the same object back means nothing was cut.
     return value === input ? undefined : { value, findings: found };
   } catch {
-    return undefined; // a Proxy trap threw: validation reads the input again and reports it
+    return undefined; // listing the keys threw (a Proxy trap): validation reads the input again and reports it
   } finally {
     found = outer;
     if (ancestors.length !== ancestorsAtEntry) ancestors.length = ancestorsAtEntry; // only after a throw: setting length is slow
@@ -62,7 +62,7 @@ function boundObject(object: Record<string, unknown>, path: string, depth: numbe
   const base = top;
   let out: Record<string, unknown> | undefined;
   let count = 0;
-  // for...in stops early; Object.keys would list every key of a million first.
+  // The keys read are kept on the key stack: a copy needs no second listing (a million take a while).
   for (const key in object) {
     if (++count > limits.maxProperties) {
       report({ path, kind: 'truncated', detail: `more than ${limits.maxProperties} properties; only the first ${limits.maxProperties} were kept` });
@@ -146,12 +146,22 @@ function boundArray(array: unknown[], path: string, depth: number, limits: SizeL
   return out ?? array;
 }
 
-/** A value inside a container of level `depth`: itself, a copy within limits, or undefined when nested too deep. */
+/** A value inside a container of level `depth`: itself, a copy within limits, or undefined to remove it. */
 function boundChild(value: object, path: string, key: string | number, depth: number, limits: SizeLimits): unknown {
-  if (!isContainer(value) || ancestors.includes(value)) return value; // a cycle is sanitize's to report
-  if (depth >= limits.maxDepth) {
-    report({ path: join(path, key), kind: 'truncated', detail: `nested deeper than ${limits.maxDepth} levels; it was removed` });
+  const ancestorsAtEntry = ancestors.length;
+  const topAtEntry = top;
+  try {
+    if (!isContainer(value) || ancestors.includes(value)) return value; // a cycle is sanitize's to report
+    if (depth >= limits.maxDepth) {
+      report({ path: join(path, key), kind: 'truncated', detail: `nested deeper than ${limits.maxDepth} levels; it was removed` });
+      return undefined;
+    }
+    return Array.isArray(value) ? boundArray(value, join(path, key), depth + 1, limits) : boundObject(value as Record<string, unknown>, join(path, key), depth + 1, limits);
+  } catch (error) {
+    // A Proxy trap threw: what cannot be counted cannot be let through to the validator.
+    ancestors.length = ancestorsAtEntry;
+    top = topAtEntry;
+    report({ path: join(path, key), kind: 'non_json', detail: `the value could not be read (${String(error)}); it was removed` });
     return undefined;
   }
-  return Array.isArray(value) ? boundArray(value, join(path, key), depth + 1, limits) : boundObject(value as Record<string, unknown>, join(path, key), depth + 1, limits);
 }

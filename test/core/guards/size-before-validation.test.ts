@@ -126,6 +126,15 @@ describe('size guard before validation: a sparse array of length 2^32-1', () => 
     expect(memory.events[0].properties.meta).toEqual({ deep: { list: new Array(100).fill(null) } });
   });
 
+  it('a nested value whose keys cannot be listed (a hostile Proxy) is removed and reported, not handed to validation', async () => {
+    const { tracker, memory, violations } = setup();
+    const hostile = new Proxy({}, { ownKeys() { throw new Error('no keys'); } });
+    tracker.track('cart_updated', { cart_id: 'c_1', meta: hostile });
+    await tracker.flush();
+    expect(memory.events[0].properties).toEqual({ cart_id: 'c_1' });
+    expect(violations).toEqual([expect.objectContaining({ kind: 'non_json', path: 'meta', action: 'rewritten' })]);
+  });
+
   it('leaves an array within limits, nested objects and a circular reference as they were', async () => {
     const { tracker, memory, violations } = setup();
     // Five levels deep, the most the size guard keeps: properties > meta > a > b > [..]
