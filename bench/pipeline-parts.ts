@@ -2,7 +2,7 @@
 // Internal modules, so this is bundled from src/ by pipeline-parts.mjs rather than imported from dist/.
 import { randomFillSync } from 'node:crypto';
 import { catalog, event, properties } from './catalog.mjs';
-import { applyGuards, newKeyMemo } from '../src/core/guards/index';
+import { applyGuards, boundContainers, newKeyMemo } from '../src/core/guards/index';
 import { guardOptionsFrom } from '../src/core/tracker';
 import { createUuidV7 } from '../src/core/uuid';
 import { createTracker } from '../src/node/index';
@@ -31,6 +31,7 @@ const tracker = createTracker(catalog, { disabled: true });
 const parts = {
   'track() whole': medianNs(() => tracker.track('order_paid', sample, { distinctId: 'u_1' })),
   'zod safeParse alone': medianNs(() => properties.safeParse(sample)),
+  'size limits before validation': medianNs(() => boundContainers(sample, guards.limits)),
   'validator (zod + key checks)': medianNs(() => spec.validate(sample)),
   'guards (flat fast path)': medianNs(() => applyGuards(validated, guards, memo)),
   'Date.now()': medianNs(() => Date.now()),

@@ -1,5 +1,5 @@
 import { CatalogViolationError } from './errors';
-import { applyGuards, newKeyMemo, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
+import { applyGuards, boundContainers, newKeyMemo, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
 import type {
   AliasMessage,
   Envelope,
@@ -78,7 +78,7 @@ export function prepareTrack(ctx: PipelineContext, name: string, props: unknown,
   if (!spec) return refuse('unknown_event', [unknownEventViolation(ctx.catalog, eventName)], 0);
   const opts = safeOptions(options);
   const violations: Violation[] = [];
-  const checked = checkAgainst(spec.validate, props, eventName, 'invalid_properties', violations);
+  const checked = checkAgainst(spec.validate, bounded(ctx, props, eventName, violations), eventName, 'invalid_properties', violations);
   if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
 
   const guarded = guard(ctx, checked.value, eventName, violations, eventGuardsOf(ctx, spec));
@@ -113,8 +113,8 @@ export function prepareIdentify(ctx: PipelineContext, distinctId: unknown, trait
   const id = requireId(distinctId, '$identify', 'distinctId', violations);
   if (id === null) return refuse('invalid_input', violations, 0);
   const validator = ctx.catalog.person ?? acceptNothing;
-  const set = checkAgainst(validator, traits, '$identify', 'invalid_traits', violations);
-  const once = setOnce === undefined ? undefined : checkAgainst(validator, setOnce, '$identify', 'invalid_traits', violations);
+  const set = checkAgainst(validator, bounded(ctx, traits, '$identify', violations), '$identify', 'invalid_traits', violations);
+  const once = setOnce === undefined ? undefined : checkAgainst(validator, bounded(ctx, setOnce, '$identify', violations), '$identify', 'invalid_traits', violations);
   if ((!set.ok || (once && !once.ok)) && ctx.validation !== 'report') return refuse('invalid', violations, 0);
   const guardedSet = guard(ctx, set.value, '$identify', violations);
   if (!guardedSet.ok) return refuse(guardedSet.reason, violations, guardedSet.redactions);
@@ -160,7 +160,7 @@ export function prepareGroupIdentify(
     });
     return refuse('invalid', violations, 0);
   }
-  const checked = checkAgainst(validator, props, '$groupidentify', 'invalid_group_properties', violations);
+  const checked = checkAgainst(validator, bounded(ctx, props, '$groupidentify', violations), '$groupidentify', 'invalid_group_properties', violations);
   if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
   const guarded = guard(ctx, checked.value, '$groupidentify', violations);
   if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
@@ -178,7 +178,7 @@ function messageBase(ctx: PipelineContext) {
 }
 
 function refuse<M extends Message>(reason: DropReason, violations: Violation[], redactions: number): Prepared<M> {
-  for (const violation of violations) if (violation.action === 'delivered') violation.action = 'dropped';
+  for (const violation of violations) if (violation.action === 'delivered' || violation.action === 'rewritten') violation.action = 'dropped';
   const summary = violations.map((v) => (v.path ? `${v.path}: ${v.message}` : v.message)).join('; ');
   const event = violations[0]?.event ?? 'message';
   return { ok: false, reason, violations, redactions, error: new CatalogViolationError(`[${event}] ${summary || reason}`, violations) };
@@ -195,6 +195,17 @@ export function unknownEventViolation(catalog: RuntimeCatalog, eventName: string
 }
 
 const acceptNothing: Validator = (input) => ({ ok: true, value: {}, issues: [], unknownKeys: isRecord(input) ? Object.keys(input) : [] });
+
+/**
+ * The size guard's container limits, before validation: a validator walks every key and array slot
+ * (a million keys, or a sparse array of length 2^32-1, would take seconds or all memory).
+ */
+function bounded(ctx: PipelineContext, input: unknown, event: string, violations: Violation[]): unknown {
+  const cut = boundContainers(input, ctx.guards.limits);
+  if (cut === undefined) return input;
+  for (const finding of cut.findings) violations.push(findingToViolation(finding, event));
+  return cut.value;
+}
 
 /** Runs a validator and turns its issues and unknown keys into violations. */
 export function checkAgainst(
@@ -215,11 +226,27 @@ export function checkAgainst(
     const issue = result.issues[i];
     violations.push({ kind, event, message: issue.message, path: issue.path.length ? issue.path.join('.') : undefined, action: 'delivered' });
   }
-  for (let i = 0; i < result.unknownKeys.length; i++) {
-    const key = result.unknownKeys[i];
-    violations.push({ kind: 'unknown_properties', event, message: `"${key}" is not declared for this event; it was removed`, path: key, action: 'removed' });
-  }
+  if (result.unknownKeys.length) violations.push(unknownKeysViolation(result.unknownKeys, event));
   return result;
+}
+
+const NAMED_UNKNOWN_KEYS = 20;
+const NAME_LENGTH = 100;
+
+/** One violation per call for all its unknown keys, naming the first few: a report per key would let one call flood onViolation. */
+function unknownKeysViolation(keys: readonly string[], event: string): Violation {
+  const quote = (key: string) => JSON.stringify(key.length > NAME_LENGTH ? `${key.slice(0, NAME_LENGTH)}…` : key);
+  if (keys.length === 1)
+    return { kind: 'unknown_properties', event, message: `${quote(keys[0])} is not declared for this event; it was removed`, path: keys[0], keys: [keys[0]], action: 'removed' };
+  const named = keys.slice(0, NAMED_UNKNOWN_KEYS);
+  const more = keys.length > named.length ? ` and ${keys.length - named.length} more` : '';
+  return {
+    kind: 'unknown_properties',
+    event,
+    message: `${keys.length} properties are not declared for this event; they were removed: ${named.map(quote).join(', ')}${more}`,
+    keys: named,
+    action: 'removed',
+  };
 }
 
 type Guarded = { ok: true; value: Record<string, JsonValue>; redactions: number } | { ok: false; reason: 'pii' | 'too_large'; redactions: number };

@@ -73,6 +73,8 @@ export interface Violation {
   message: string;
   /** Dotted property path, when the violation is about one property. */
   path?: string;
+  /** For `unknown_properties`: the names of the removed keys (the first 20; `message` has the count). */
+  keys?: string[];
   /** The destination that rewrote the message, for `destination_rewrite`. */
   destination?: string;
   /** What the pipeline did: delivered anyway, dropped, or rewritten. */
