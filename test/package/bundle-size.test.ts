@@ -37,7 +37,7 @@ export async function pageBytes(source: string): Promise<PageBytes> {
     write: false,
     external: ['posthog-js'],
     // The browser build, as a bundler picks it through the package's `browser` export conditions.
-    alias: { trackplan: './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js' },
+    alias: { 'trackplan/browser': './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js', trackplan: './dist/index.js' },
     metafile: true,
     logLevel: 'error',
   });
@@ -74,6 +74,13 @@ describe('browser bundle', () => {
     expect(tracker.warnings).toEqual([]);
     const client = await pageBytes(`import { init } from './schema/clients/storefront/index'; init({});`);
     expect(client.warnings).toEqual([]);
+  });
+
+  it('the root entry is isomorphic: a page bundling it gets no Node-only code and no tracker', async () => {
+    const root = await pageBytes(`import { defineCatalog, renderSnippets, TrackplanConfigError } from 'trackplan'; console.log(defineCatalog, renderSnippets, TrackplanConfigError);`);
+    for (const pattern of NODE_ONLY) expect(pattern.test(root.total.code), String(pattern)).toBe(false);
+    expect(root.total.code).not.toMatch(/maxEventBytes/); // the tracker's option checks: no tracker came along
+    expect(root.warnings).toEqual([]);
   });
 
   it('no Node-only names anywhere in the browser build', () => {
