@@ -1,5 +1,5 @@
 import { CatalogViolationError } from './errors';
-import { applyGuards, boundContainers, newKeyMemo, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
+import { applyGuards, boundContainers, newKeyMemo, TOO_MANY_VALUES, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
 import type {
   AliasMessage,
   Envelope,
@@ -78,7 +78,9 @@ export function prepareTrack(ctx: PipelineContext, name: string, props: unknown,
   if (!spec) return refuse('unknown_event', [unknownEventViolation(ctx.catalog, eventName)], 0);
   const opts = safeOptions(options);
   const violations: Violation[] = [];
-  const checked = checkAgainst(spec.validate, bounded(ctx, props, eventName, violations), eventName, 'invalid_properties', violations);
+  const input = bounded(ctx, props, eventName, violations);
+  if (input === TOO_MANY_VALUES) return refuse('too_large', violations, 0);
+  const checked = checkAgainst(spec.validate, input, eventName, 'invalid_properties', violations);
   if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
 
   const guarded = guard(ctx, checked.value, eventName, violations, eventGuardsOf(ctx, spec));
@@ -113,8 +115,11 @@ export function prepareIdentify(ctx: PipelineContext, distinctId: unknown, trait
   const id = requireId(distinctId, '$identify', 'distinctId', violations);
   if (id === null) return refuse('invalid_input', violations, 0);
   const validator = ctx.catalog.person ?? acceptNothing;
-  const set = checkAgainst(validator, bounded(ctx, traits, '$identify', violations), '$identify', 'invalid_traits', violations);
-  const once = setOnce === undefined ? undefined : checkAgainst(validator, bounded(ctx, setOnce, '$identify', violations), '$identify', 'invalid_traits', violations);
+  const setInput = bounded(ctx, traits, '$identify', violations);
+  const onceInput = setOnce === undefined ? undefined : bounded(ctx, setOnce, '$identify', violations);
+  if (setInput === TOO_MANY_VALUES || onceInput === TOO_MANY_VALUES) return refuse('too_large', violations, 0);
+  const set = checkAgainst(validator, setInput, '$identify', 'invalid_traits', violations);
+  const once = setOnce === undefined ? undefined : checkAgainst(validator, onceInput, '$identify', 'invalid_traits', violations);
   if ((!set.ok || (once && !once.ok)) && ctx.validation !== 'report') return refuse('invalid', violations, 0);
   const guardedSet = guard(ctx, set.value, '$identify', violations);
   if (!guardedSet.ok) return refuse(guardedSet.reason, violations, guardedSet.redactions);
@@ -160,7 +165,9 @@ export function prepareGroupIdentify(
     });
     return refuse('invalid', violations, 0);
   }
-  const checked = checkAgainst(validator, bounded(ctx, props, '$groupidentify', violations), '$groupidentify', 'invalid_group_properties', violations);
+  const input = bounded(ctx, props, '$groupidentify', violations);
+  if (input === TOO_MANY_VALUES) return refuse('too_large', violations, 0);
+  const checked = checkAgainst(validator, input, '$groupidentify', 'invalid_group_properties', violations);
   if (!checked.ok && ctx.validation !== 'report') return refuse('invalid', violations, 0);
   const guarded = guard(ctx, checked.value, '$groupidentify', violations);
   if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
@@ -201,8 +208,14 @@ const acceptNothing: Validator = (input) => ({ ok: true, value: {}, issues: [], 
  * (a million keys, or a sparse array of length 2^32-1, would take seconds or all memory).
  */
 function bounded(ctx: PipelineContext, input: unknown, event: string, violations: Violation[]): unknown {
-  const cut = boundContainers(input, ctx.guards.limits);
+  // Each JSON value costs at least two bytes serialized: more than that many cannot fit the event.
+  const maxValues = Math.floor(ctx.guards.maxEventBytes / 2);
+  const cut = boundContainers(input, ctx.guards.limits, maxValues);
   if (cut === undefined) return input;
+  if (cut === TOO_MANY_VALUES) {
+    violations.push({ kind: 'too_large', event, message: `the value holds more than ${maxValues} values (an object reused under many keys counts once per place); it cannot fit in ${ctx.guards.maxEventBytes} bytes serialized and was dropped`, action: 'dropped' });
+    return TOO_MANY_VALUES;
+  }
   for (const finding of cut.findings) violations.push(findingToViolation(finding, event));
   return cut.value;
 }

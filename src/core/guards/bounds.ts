@@ -10,25 +10,40 @@ import type { GuardFinding, SizeLimits } from './sanitize';
  * otherwise a copy with what is over the limits cut, the way sanitize cuts it, and one finding per
  * cut. Each object's keys are listed once. Never throws.
  */
-export function boundContainers(input: unknown, limits: SizeLimits): { value: Record<string, unknown>; findings: GuardFinding[] } | undefined {
+export function boundContainers(
+  input: unknown,
+  limits: SizeLimits,
+  maxValues = Infinity,
+): { value: Record<string, unknown>; findings: GuardFinding[] } | typeof TOO_MANY_VALUES | undefined {
   // Not an object: the validator says so. A class instance is read like a plain object here.
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
   const outer = found;
   const ancestorsAtEntry = ancestors.length;
   const topAtEntry = top;
+  const outerBudget = budget;
   found = NO_FINDINGS;
+  budget = maxValues;
   try {
     const value = boundObject(input as Record<string, unknown>, '', 1, limits);
     // Every finding comes with a copy: the same object back means nothing was cut.
     return value === input ? undefined : { value, findings: found };
-  } catch {
+  } catch (error) {
+    if (error === TOO_MANY_VALUES) return TOO_MANY_VALUES;
     return undefined; // listing the keys threw (a Proxy trap): validation reads the input again and reports it
   } finally {
+    budget = outerBudget;
     found = outer;
     if (ancestors.length !== ancestorsAtEntry) ancestors.length = ancestorsAtEntry; // only after a throw: setting length is slow
     top = topAtEntry;
   }
 }
+
+/**
+ * More values than fit in the largest event: one object reused under many keys stays within every
+ * container limit but is walked once per path (10 keys, 5 levels: 100,000 visits), so the pass counts
+ * what it reads and gives up once the event could not serialize under `maxEventBytes` anyway.
+ */
+export const TOO_MANY_VALUES: unique symbol = Symbol('trackplan.too_many_values');
 
 const NO_FINDINGS: GuardFinding[] = Object.freeze([]) as unknown as GuardFinding[];
 
@@ -40,6 +55,7 @@ let found: GuardFinding[] = NO_FINDINGS;
 const ancestors: object[] = [];
 const keys: string[] = [];
 let top = 0;
+let budget = Infinity;
 
 function report(finding: GuardFinding): void {
   if (found === NO_FINDINGS) found = [];
@@ -64,6 +80,7 @@ function boundObject(object: Record<string, unknown>, path: string, depth: numbe
   let count = 0;
   // The keys read are kept on the key stack: a copy needs no second listing (a million take a while).
   for (const key in object) {
+    if (--budget < 0) throw TOO_MANY_VALUES;
     if (++count > limits.maxProperties) {
       report({ path, kind: 'truncated', detail: `more than ${limits.maxProperties} properties; only the first ${limits.maxProperties} were kept` });
       out ??= copyObject(object, base, path, depth, limits);
@@ -132,6 +149,7 @@ function boundArray(array: unknown[], path: string, depth: number, limits: SizeL
     out = [];
   }
   for (let i = 0; i < kept; i++) {
+    if (--budget < 0) throw TOO_MANY_VALUES;
     let item: unknown;
     try {
       item = array[i];
@@ -158,6 +176,7 @@ function boundChild(value: object, path: string, key: string | number, depth: nu
     }
     return Array.isArray(value) ? boundArray(value, join(path, key), depth + 1, limits) : boundObject(value as Record<string, unknown>, join(path, key), depth + 1, limits);
   } catch (error) {
+    if (error === TOO_MANY_VALUES) throw error;
     // A Proxy trap threw: what cannot be counted cannot be let through to the validator.
     ancestors.length = ancestorsAtEntry;
     top = topAtEntry;

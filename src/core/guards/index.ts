@@ -2,7 +2,7 @@ import type { JsonValue } from '../types';
 import { isSensitiveKey, mayHoldPii, redactPii } from './pii';
 import { FORBIDDEN_KEYS, sanitize, type GuardFinding, type SizeLimits } from './sanitize';
 
-export { boundContainers } from './bounds';
+export { boundContainers, TOO_MANY_VALUES } from './bounds';
 export { DEFAULT_SIZE_LIMITS, sanitize, type GuardFinding, type SizeLimits } from './sanitize';
 export { redactPii, redactString, redactUrl, isSensitiveKey, type PiiKind } from './pii';
 

@@ -150,3 +150,37 @@ describe('size guard before validation: a sparse array of length 2^32-1', () => 
     expect(violations.map((v) => `${v.kind}:${v.path}`)).toEqual(['non_json:context.self']);
   });
 });
+
+describe('one object reused under many keys', () => {
+  /** 80 keys per level, 3 levels under `context`, every key the same object: within every container limit (depth 5, 200 keys), 512,000 paths. */
+  function sharedTree(): Record<string, unknown> {
+    let node: Record<string, unknown> = { leaf: 'x' };
+    for (let level = 0; level < 3; level++) {
+      const next: Record<string, unknown> = {};
+      for (let i = 0; i < 80; i++) next[`k${i}`] = node;
+      node = next;
+    }
+    return node;
+  }
+
+  it('is dropped as too_large after a bounded walk, not walked once per path', async () => {
+    const { tracker, memory, violations } = setup();
+    const started = performance.now();
+    tracker.track('cart_updated', { cart_id: 'c1', context: sharedTree() });
+    const elapsed = performance.now() - started;
+    await tracker.flush();
+    expect(memory.events).toHaveLength(0);
+    expect(tracker.stats().dropped).toEqual({ too_large: 1 });
+    expect(violations.map((v) => [v.kind, v.action])).toEqual([['too_large', 'dropped']]);
+    expect(elapsed).toBeLessThan(1000); // tens of ms here; 2.4 s before the walk was counted (it grows with each level)
+  });
+
+  it('leaves alone an object reused a few times in an event that fits', async () => {
+    const { tracker, memory, violations } = setup();
+    const shared = { sku: 'A-1', qty: 1 };
+    tracker.track('cart_updated', { cart_id: 'c1', meta: { first: shared, second: shared, third: shared } });
+    await tracker.flush();
+    expect(memory.events[0].properties.meta).toEqual({ first: shared, second: shared, third: shared });
+    expect(violations).toEqual([]);
+  });
+});
