@@ -194,7 +194,7 @@ describe.each(outboxDrivers())('outbox rows the dispatcher cannot send as they a
 
       const undeclaredRow = await rowOf(db, table, undeclaredUuid);
       expect(violations.filter((v) => v.rowId === ids.undeclared)).toEqual([
-        { kind: 'unknown_properties', event: 'order.paid', path: 'skus', message: expect.stringContaining('"skus" is not declared'), action: undeclared === 'parked' ? 'dropped' : 'removed', rowId: ids.undeclared },
+        { kind: 'unknown_properties', event: 'order.paid', path: 'skus', keys: ['skus'], message: expect.stringContaining('"skus" is not declared'), action: undeclared === 'parked' ? 'dropped' : 'removed', rowId: ids.undeclared },
       ]);
       if (undeclared === 'parked') {
         expect(undeclaredRow.last_error).toMatch(/^unknown_properties: skus: /);

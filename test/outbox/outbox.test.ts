@@ -112,7 +112,7 @@ describe.each(outboxDrivers())('outbox on %s', (_name, open) => {
     expect([...new Set(got)].every((u) => uuids.has(u))).toBe(true);
     expect(got.length).toBe(5000); // none twice: a failed request delivered nothing, so nothing is resent
     expect(await outbox.stats()).toMatchObject({ pending: 0, processed: 5000, parked: 0 });
-  });
+  }, 120_000);
 
   it('record() never throws anything but a CatalogViolationError, and never stores a non-JSON value', async () => {
     const outbox = await setup();
