@@ -45,3 +45,13 @@ export function baseUrl(value: unknown, what: string): string {
     throw new TrackplanConfigError(`[testing] ${what} must be an http(s) URL (got ${JSON.stringify(value)}).`, { cause: error });
   }
 }
+
+/** CORS headers that let a page on any origin send to the handler and read its answer (credentials included). */
+export function corsHeaders(request: Request): Record<string, string> {
+  return {
+    'access-control-allow-origin': request.headers.get('origin') ?? '*',
+    'access-control-allow-credentials': 'true',
+    'access-control-allow-headers': request.headers.get('access-control-request-headers') ?? '*',
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+  };
+}

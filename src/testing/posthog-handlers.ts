@@ -2,7 +2,7 @@ import type { HttpHandler } from 'msw';
 import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
 import { decodePostHogBody } from '../node/posthog-wire';
 import { short, waitUntil } from './format';
-import { baseUrl, captureRequest, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
+import { baseUrl, captureRequest, corsHeaders, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
 
 /** One event as PostHog received it (posthog-js puts `distinct_id` in `properties`, posthog-node at the top). */
 export interface CapturedPostHogEvent {
@@ -51,6 +51,13 @@ export function posthogHandlers<C extends Catalog<any, any, any> = Catalog>(opti
   const rejected: RejectedRequest[] = [];
 
   const handler = http.all(`${host}/*`, async ({ request }) => {
+    const response = await answer(request);
+    // As PostHog does: a page on another origin may read the answer (happy-dom and jsdom check).
+    for (const [key, value] of Object.entries(corsHeaders(request))) response.headers.set(key, value);
+    return response;
+  });
+
+  async function answer(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204 });
     if (/^\/(flags|decide)\b/.test(path)) return HttpResponse.json({ featureFlags: {}, featureFlagPayloads: {}, flags: {}, errorsWhileComputingFlags: false });
@@ -68,7 +75,7 @@ export function posthogHandlers<C extends Catalog<any, any, any> = Catalog>(opti
       return new HttpResponse(reason, { status: 400 });
     }
     return HttpResponse.json({ status: 1 });
-  });
+  }
 
   const known = options.catalog ? new Set(Object.keys(options.catalog.events)) : undefined;
   return {

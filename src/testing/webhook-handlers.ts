@@ -3,7 +3,7 @@ import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
 import type { WebhookEnvelope } from '../destinations/webhook-envelope';
 import { verifyWebhookSignature } from '../node/webhook-signature';
 import { short, waitUntil } from './format';
-import { baseUrl, captureRequest, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
+import { baseUrl, captureRequest, corsHeaders, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
 
 /** A received webhook envelope of the catalog, its properties typed. */
 export type WebhookEventOf<C, N extends string> = WebhookEnvelope & { event_name: N; properties: PropsOf<C, N> & WebhookEnvelope['properties'] };
@@ -40,7 +40,16 @@ export function webhookHandlers<C extends Catalog<any, any, any> = Catalog>(opti
     return new HttpResponse(`[trackplan] [testing] ${reason}`, { status });
   };
 
-  const handler = http.post(url, async ({ request }) => {
+  const handler = http.all(url, async ({ request }) => {
+    const response = await answer(request);
+    // The browser tracker posts from the page: let it read the answer, as a real receiver must.
+    for (const [key, value] of Object.entries(corsHeaders(request))) response.headers.set(key, value);
+    return response;
+  });
+
+  async function answer(request: Request): Promise<Response> {
+    if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204 });
+    if (request.method !== 'POST') return refuse(request, 405, `expected POST, got ${request.method}`);
     const captured = await captureRequest(request);
     requests.push(captured);
     const body = new TextDecoder().decode(captured.body);
@@ -58,7 +67,7 @@ export function webhookHandlers<C extends Catalog<any, any, any> = Catalog>(opti
     if (!batch || !Array.isArray(batch.events)) return refuse(request, 400, `expected { "events": [...] }, got ${short(body, 80)}`);
     events.push(...(batch.events as WebhookEnvelope[]));
     return HttpResponse.json({ ok: true });
-  });
+  }
 
   const known = options.catalog ? new Set(Object.keys(options.catalog.events)) : undefined;
   return {
