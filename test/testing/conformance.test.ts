@@ -4,6 +4,9 @@ import { nodeDestinations } from '../../src/node/destinations';
 import { memoryDestination, testDestination } from '../../src/testing/index';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
+/** The fault a receiver answers with in each backend mode: 400 is a refusal for good (no retry). */
+const faultFor = (receiver: Receiver) => (mode: 'accept' | 'refuse' | 'hang') => receiver.setFault(mode === 'accept' ? undefined : mode === 'hang' ? () => 'hang' : () => 400);
+
 describe('testDestination: the built-in memory destination', () => {
   const suite = testDestination(memoryDestination());
   for (const check of suite.checks) it(check.name, check.run);
@@ -20,10 +23,22 @@ describe('testDestination: the webhook destination against a real receiver', () 
     nodeDestinations({ webhook: { url: `${receiver.url}/webhook`, secret: 'whsec_conformance', retryBaseMs: 5, retryMaxMs: 20, flushIntervalMs: 20 } })[0](reporter);
   const suite = testDestination(factory, {
     backend: {
-      set: (mode) => receiver.setFault(mode === 'accept' ? undefined : mode === 'hang' ? () => 'hang' : () => 400),
+      set: (mode) => faultFor(receiver)(mode),
       received: () => receiver.webhookEvents().map((event) => event.uuid as string),
     },
   });
+  for (const check of suite.checks) it(check.name, check.run);
+});
+
+describe.each(['client', 'direct'] as const)('testDestination: the PostHog destination (%s transport) against a real receiver', (transport) => {
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+  });
+  afterAll(() => receiver.close());
+  const factory: DestinationFactory = (reporter) =>
+    nodeDestinations({ posthog: { apiKey: 'phc_conformance', host: receiver.url, transport, retryBaseMs: 5, retryMaxMs: 20, flushIntervalMs: 20 } })[0](reporter);
+  const suite = testDestination(factory, { backend: { set: (mode) => faultFor(receiver)(mode), received: () => receiver.events.map((event) => event.uuid as string) } });
   for (const check of suite.checks) it(check.name, check.run);
 });
 
