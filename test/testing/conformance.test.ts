@@ -64,7 +64,7 @@ describe('testDestination catches a destination that breaks the contract', () =>
   it('a message never reported (lost silently)', async () => {
     let n = 0;
     const factory: DestinationFactory = (reporter) => healthy({ send: async () => (++n % 5 ? reporter.delivered(1) : undefined, { delivered: true }) })(reporter);
-    expect(await failureOf(factory, 'books')).toMatch(/destination "broken", check "books.*": send\(\) promises say 23 delivered, the reporter was told 1[89]/);
+    expect(await failureOf(factory, 'books')).toMatch(/destination "broken", check "books.*": send\(\) promises say 23 delivered, the reporter was told 19/);
   });
 
   it('a message reported twice', async () => {
