@@ -16,7 +16,7 @@ export default defineConfig([
     sourcemap: true,
     splitting: true,
     shims: true,
-    external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite'],
+    external: ['zod', 'posthog-node', 'posthog-js', 'pg', '@electric-sql/pglite', 'msw'],
   },
   {
     entry: { 'cli/index': 'src/cli/index.ts' },

@@ -1,21 +1,23 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTracker, type TrackerStats, type Violation } from '../../src/browser/index';
-import { memoryDestination } from '../../src/testing/index';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTracker, type Violation } from '../../src/browser/index';
+import { assertBooks, memoryDestination, webhookHandlers } from '../../src/testing/index';
 import { catalog, paid } from '../fixtures/storefront-catalog';
 
 type Win = Window & { dataLayer?: IArguments[]; gtag?: unknown };
 const win = window as Win;
 const gtagCalls = () => (win.dataLayer ?? []).map((entry) => Array.from(entry));
 
-function books(stats: TrackerStats) {
-  for (const d of Object.values(stats.destinations)) {
-    const dropped = Object.values(d.dropped).reduce((a, b) => a + b, 0);
-    expect(d.routed).toBe(d.delivered + dropped + d.pending);
-  }
-}
+// Webhook receivers for the tests where the receiving end is not the point (msw, in process).
+const hooks = { t: webhookHandlers({ url: 'https://hooks.example.com/t' }), lazy: webhookHandlers({ url: 'https://hooks.example.com/lazy' }) };
+const server = setupServer(...hooks.t.handlers, ...hooks.lazy.handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
 
 beforeEach(() => {
+  hooks.t.clear();
+  hooks.lazy.clear();
   delete win.dataLayer;
   delete win.gtag;
   localStorage.clear();
@@ -97,7 +99,7 @@ describe('consent', () => {
     tracker.setConsent('granted');
     await tracker.flush();
     await vi.waitFor(() => expect(memory.events.map((e) => e.properties.referrer)).toEqual(['a', 'b']));
-    books(tracker.stats());
+    assertBooks(tracker.stats());
   });
 
   it('denied drops and counts; the pending queue is bounded and counts its overflow', async () => {
@@ -135,26 +137,21 @@ describe('webhook from the page', () => {
     expect(first.stats().destinations.webhook.dropped).toEqual({ handed_to_next_page: 1 });
     expect(localStorage.getItem('trackplan:webhook:https://hooks.example.com/t')).toContain('kept');
 
-    const bodies: string[] = [];
-    const next = createTracker(catalog, {
-      webhook: { url: 'https://hooks.example.com/t', flushIntervalMs: 10, fetch: async (_u, init) => (bodies.push(String(init.body)), { status: 200, headers: new Headers(), text: async () => '' }) },
-    });
+    const next = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/t', flushIntervalMs: 10 } });
     await next.flush();
-    expect(bodies.join()).toContain('kept');
+    expect(hooks.t.events.map((e) => e.properties.referrer)).toEqual(['kept']);
     expect(next.stats().destinations.webhook).toMatchObject({ routed: 1, delivered: 1 });
-    books(next.stats());
+    assertBooks(next.stats());
   });
 
   it('its module loads with import(): events routed meanwhile are held as pending (at most 1000) and delivered in order once it arrives', async () => {
-    const bodies: string[] = [];
-    const fetch = async (_u: string, init: { body: string | Uint8Array }) => (bodies.push(String(init.body)), { status: 200, headers: new Headers(), text: async () => '' });
-    const tracker = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/lazy', flushIntervalMs: 60_000, batchSize: 500, fetch } });
+    const tracker = createTracker(catalog, { webhook: { url: 'https://hooks.example.com/lazy', flushIntervalMs: 60_000, batchSize: 500 } });
     for (let i = 0; i < 1005; i++) tracker.track('signup_page_viewed', { referrer: `r${i}` });
     // Before the module arrives: counted, the oldest beyond 1000 dropped, the rest pending.
     expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 1005, delivered: 0, pending: 1000, dropped: { webhook_loading_overflow: 5 } });
-    books(tracker.stats());
+    assertBooks(tracker.stats());
     await tracker.flush(); // waits for the module, then for delivery
-    const sent = bodies.flatMap((body) => JSON.parse(body).events.map((e: { properties: { referrer: string } }) => e.properties.referrer));
+    const sent = hooks.lazy.events.map((e) => e.properties.referrer);
     expect(sent).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i + 5}`));
     expect(tracker.stats().destinations.webhook).toMatchObject({ routed: 1005, delivered: 1000, pending: 0, dropped: { webhook_loading_overflow: 5 } });
   });
@@ -191,7 +188,7 @@ describe('webhook from the page', () => {
     expect(webhook.dropped.storage_quota).toBeGreaterThanOrEqual(5);
     expect(webhook.dropped.storage_quota + webhook.dropped.handed_to_next_page).toBe(8);
     expect(JSON.parse(items.get('trackplan:webhook:https://hooks.example.com/q')!)).toHaveLength(3);
-    books(tracker.stats());
+    assertBooks(tracker.stats());
     if (real) Object.defineProperty(window, 'localStorage', real);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostHog } from 'posthog-node';
-import { createTracker, type TrackerStats } from '../../src/node/index';
+import { createTracker } from '../../src/node/index';
+import { assertBooks } from '../../src/testing/index';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { decodePostHogBody } from '../../src/node/posthog-wire';
 import { catalog, paid } from '../fixtures/storefront-catalog';
@@ -9,13 +10,6 @@ let receiver: Receiver;
 afterEach(async () => {
   await receiver?.close();
 });
-
-function books(stats: TrackerStats) {
-  for (const d of Object.values(stats.destinations)) {
-    const dropped = Object.values(d.dropped).reduce((a, b) => a + b, 0);
-    expect(d.routed).toBe(d.delivered + dropped + d.pending);
-  }
-}
 
 const fast = { retryBaseMs: 5, retryMaxMs: 50 };
 
@@ -70,7 +64,7 @@ describe.each(['client', 'direct'] as const)('PostHog destination (%s transport)
     expect(held).toBeGreaterThan(bound / 200);
     expect(receiver.events.map((e) => e.properties.order_id)).toContain('o_999');
     expect(String(errors[0])).toMatch(/queue over 20000 bytes/);
-    books(tracker.stats());
+    assertBooks(tracker.stats());
     await tracker.shutdown(1000);
   });
 
@@ -83,7 +77,7 @@ describe.each(['client', 'direct'] as const)('PostHog destination (%s transport)
     await tracker.flush();
     expect(receiver.events).toHaveLength(1);
     expect(errors.length).toBeGreaterThanOrEqual(2);
-    books(tracker.stats());
+    assertBooks(tracker.stats());
 
     receiver.setFault(() => 500);
     const lost = createTracker(catalog, { posthog: { apiKey: 'phc_test', host: receiver.url, transport, ...fast, maxAttempts: 3 } });

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TrackerStats } from '../../src/browser/index';
+import { assertBooks } from '../../src/testing/index';
 import { useBrowserAndReceiver } from '../helpers/browser-env';
 import { hasChromium } from '../helpers/chromium';
 
@@ -13,12 +13,6 @@ const webhookUrl = (tag: string) => `${env.receiver.url}/webhook/${tag}`;
 const storageKey = (tag: string) => `trackplan:webhook:${webhookUrl(tag)}`;
 const referrers = (tag: string, count: number, from = 0) => Array.from({ length: count }, (_, i) => `${tag}-${from + i}`);
 const arrived = (tag: string) => env.receiver.webhookEvents().map((e) => e.properties.referrer as string).filter((r) => r?.startsWith(`${tag}-`));
-
-function expectBalancedBooks(stats: TrackerStats) {
-  const webhook = stats.destinations.webhook;
-  const dropped = Object.values(webhook.dropped).reduce((a, b) => a + b, 0);
-  expect(webhook.routed).toBe(webhook.delivered + dropped + webhook.pending);
-}
 
 /**
  * A browser context of its own (its own localStorage) whose beacon refuses, as Chromium's does once
@@ -89,7 +83,7 @@ describe.skipIf(!hasChromium)('browser webhook in a real Chromium: what it reads
     const { stats, errors } = await report(page);
     expect(stats.destinations.webhook).toMatchObject({ delivered: 5, pending: 0, dropped: { storage_corrupt: corrupt } });
     expect(Object.keys(stats.destinations.webhook.dropped)).toEqual(['storage_corrupt']);
-    expectBalancedBooks(stats);
+    assertBooks(stats);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/\[trackplan\] \[webhook\].*localStorage/);
     expect(await stored(page, storageKey(tag))).toBeNull();
@@ -112,7 +106,7 @@ describe.skipIf(!hasChromium)('browser webhook in a real Chromium: what it reads
     const hidden = await report(page);
     expect(uncaught).toEqual([]);
     expect(hidden.stats.destinations.webhook).toMatchObject({ routed: 3 + corrupt, delivered: 0, pending: 0, dropped: { storage_corrupt: corrupt, handed_to_next_page: 3 } });
-    expectBalancedBooks(hidden.stats);
+    assertBooks(hidden.stats);
     expect(hidden.errors).toHaveLength(1);
     expect(hidden.errors[0]).toMatch(/\[trackplan\] \[webhook\].*localStorage/);
     // Only the 3 envelopes are kept: "abc" is not split into three "events".
@@ -146,7 +140,7 @@ describe.skipIf(!hasChromium)('browser webhook in a real Chromium: what it reads
     expect(arrived(tag)).toEqual(referrers(tag, 4));
     const { stats, errors } = await report(page);
     expect(stats.destinations.webhook).toMatchObject({ delivered: 4, pending: 0, dropped: { storage_corrupt: corrupt.length } });
-    expectBalancedBooks(stats);
+    assertBooks(stats);
     expect(errors).toHaveLength(1);
     expect(uncaught).toEqual([]);
     await context.close();

@@ -1,14 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createTracker, type TrackerStats } from '../../src/node/index';
-import { memoryDestination } from '../../src/testing/index';
+import { createTracker } from '../../src/node/index';
+import { assertBooks, memoryDestination } from '../../src/testing/index';
 import { catalog, paid } from '../fixtures/storefront-catalog';
-
-function books(stats: TrackerStats) {
-  for (const [name, d] of Object.entries(stats.destinations)) {
-    const dropped = Object.values(d.dropped).reduce((a, b) => a + b, 0);
-    expect(d.routed, `${name}: routed == delivered + dropped + pending`).toBe(d.delivered + dropped + d.pending);
-  }
-}
 
 function setup(options: Parameters<typeof createTracker>[1] = {}) {
   const posthog = memoryDestination({ name: 'posthog' });
@@ -60,7 +53,7 @@ describe('node tracker: envelope and routing', () => {
     const stats = tracker.stats();
     expect(stats.destinations.posthog.routed).toBe(2);
     expect(stats.destinations.ga4.routed).toBe(1);
-    books(stats);
+    assertBooks(stats);
   });
 
   it('routes identify, alias and group only to destinations that accept them', async () => {
@@ -148,7 +141,7 @@ describe('node tracker: never throws into the host', () => {
     await tracker.flush();
     const stats = tracker.stats();
     expect(stats.tracked).toBe(4);
-    books(stats);
+    assertBooks(stats);
   });
 
   it('a throwing onViolation or onError callback does not reach the caller', async () => {
@@ -191,7 +184,7 @@ describe('node tracker: accounting', () => {
     const routedMessages = 3; // two tracks and the identify reached the router
     expect(topDropped + routedMessages).toBe(stats.tracked);
     expect(stats.destinations.posthog).toEqual({ routed: 3, delivered: 2, dropped: { rejected: 1 }, pending: 0 });
-    books(stats);
+    assertBooks(stats);
   });
 
   it('with no destination it still validates and counts, and debug says why', async () => {

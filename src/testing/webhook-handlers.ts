@@ -1,0 +1,88 @@
+import type { HttpHandler } from 'msw';
+import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
+import type { WebhookEnvelope } from '../destinations/webhook-envelope';
+import { verifyWebhookSignature } from '../node/webhook-signature';
+import { short, waitUntil } from './format';
+import { baseUrl, captureRequest, corsHeaders, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
+
+/** A received webhook envelope of the catalog, its properties typed. */
+export type WebhookEventOf<C, N extends string> = WebhookEnvelope & { event_name: N; properties: PropsOf<C, N> & WebhookEnvelope['properties'] };
+
+export interface WebhookHandlers<C> {
+  readonly handlers: HttpHandler[];
+  /** The envelopes of every accepted (and, with a secret, correctly signed) request, in order. */
+  readonly events: WebhookEnvelope[];
+  readonly requests: CapturedRequest[];
+  /** Requests answered 401 (signature missing or wrong) or 400 (not `{ "events": [...] }`), with why. */
+  readonly rejected: RejectedRequest[];
+  eventsNamed<const N extends EventNameOf<C>>(name: N): WebhookEventOf<C, N>[];
+  /** Resolves once `predicate(events)` holds; rejects at the deadline, listing what arrived and what was rejected. */
+  waitFor(predicate: (events: WebhookEnvelope[]) => boolean, timeoutMs?: number): Promise<void>;
+  clear(): void;
+}
+
+/**
+ * An msw handler standing in for your webhook receiver at `url`: with `secret` it checks
+ * `X-Trackplan-Signature` as `verifyWebhookSignature` does and answers 401 to a missing or wrong one
+ * (so the tracker counts those events as dropped, `http_401`, and reports it through `onError`).
+ * @example
+ * const hook = webhookHandlers({ url: 'https://hooks.test/events', secret: 'whsec_test', catalog });
+ * server.use(...hook.handlers);
+ */
+export function webhookHandlers<C extends Catalog<any, any, any> = Catalog>(options: { url: string; secret?: string; catalog?: C }): WebhookHandlers<C> {
+  const { http, HttpResponse } = loadMsw();
+  const url = baseUrl(options?.url, 'webhookHandlers({ url })');
+  const events: WebhookEnvelope[] = [];
+  const requests: CapturedRequest[] = [];
+  const rejected: RejectedRequest[] = [];
+  const refuse = (request: Request, status: number, reason: string) => {
+    rejected.push({ url: request.url, status, reason });
+    return new HttpResponse(`[trackplan] [testing] ${reason}`, { status });
+  };
+
+  const handler = http.all(url, async ({ request }) => {
+    const response = await answer(request);
+    // The browser tracker posts from the page: let it read the answer, as a real receiver must.
+    for (const [key, value] of Object.entries(corsHeaders(request))) response.headers.set(key, value);
+    return response;
+  });
+
+  async function answer(request: Request): Promise<Response> {
+    if (request.method === 'OPTIONS') return new HttpResponse(null, { status: 204 });
+    if (request.method !== 'POST') return refuse(request, 405, `expected POST, got ${request.method}`);
+    const captured = await captureRequest(request);
+    requests.push(captured);
+    const body = new TextDecoder().decode(captured.body);
+    if (options.secret !== undefined) {
+      const header = captured.headers['x-trackplan-signature'];
+      if (!header) return refuse(request, 401, 'no X-Trackplan-Signature header: configure the webhook secret on the tracker');
+      if (!verifyWebhookSignature(body, header, options.secret)) return refuse(request, 401, 'X-Trackplan-Signature does not match the body with this secret (wrong secret, or the body was changed)');
+    }
+    let batch: { events?: unknown };
+    try {
+      batch = JSON.parse(body);
+    } catch {
+      return refuse(request, 400, `the body is not JSON: ${short(body, 80)}`);
+    }
+    if (!batch || !Array.isArray(batch.events)) return refuse(request, 400, `expected { "events": [...] }, got ${short(body, 80)}`);
+    events.push(...(batch.events as WebhookEnvelope[]));
+    return HttpResponse.json({ ok: true });
+  }
+
+  const known = options.catalog ? new Set(Object.keys(options.catalog.events)) : undefined;
+  return {
+    handlers: [handler],
+    events,
+    requests,
+    rejected,
+    eventsNamed(name) {
+      if (known && !known.has(name)) throw new Error(`[trackplan] [testing] "${name}" is not an event of catalog "${options.catalog!.name}".`);
+      return events.filter((event) => event.event_name === name) as WebhookEventOf<C, typeof name>[];
+    },
+    waitFor: (predicate, timeoutMs = 5000) =>
+      waitUntil(() => predicate(events), timeoutMs, () => `the webhook events at ${url}; received ${events.length}: ${short(events.map((e) => e.event_name), 400)}${rejected.length ? `; rejected: ${short(rejected)}` : ''}`),
+    clear() {
+      for (const list of [events, requests, rejected]) list.length = 0;
+    },
+  };
+}
