@@ -67,5 +67,5 @@ describe('examples', () => {
     await receiver.waitFor(() => receiver.webhookEvents().length === 2 && receiver.events.length === 2, 15_000, 'both events at both destinations');
     await worker.stop();
     expect(receiver.webhookEvents().map((e) => [e.event_name, e.organization_id])).toEqual([['recipe_created', 'org_1'], ['batch_started', 'org_1']]);
-  });
+  }, 90_000);
 });
