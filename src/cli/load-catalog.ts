@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createJiti } from 'jiti';
+import { pathToFileURL } from 'node:url';
 import type { ZodCatalog } from '../core/catalog';
 import { UsageError } from './args';
 
@@ -23,11 +23,11 @@ function isObject(value: unknown): value is Record<string, any> {
  */
 export async function loadCatalog(file: string, cwd: string = process.cwd()): Promise<LoadedCatalog> {
   const path = resolve(cwd, file);
-  const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
   let module: Record<string, unknown>;
   try {
-    module = (await jiti.import(path)) as Record<string, unknown>;
+    module = /\.[cm]?tsx?$/.test(path) ? await importTypeScript(file, path) : ((await import(pathToFileURL(path).href)) as Record<string, unknown>);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${file}: cannot load the catalog module: ${(error as Error).message}`);
   }
   const candidates = [module, module?.default, module?.catalog];
@@ -36,6 +36,21 @@ export async function loadCatalog(file: string, cwd: string = process.cwd()): Pr
   if (exported.length === 1) return exported[0];
   if (exported.length > 1) throw new UsageError(`${file}: found ${exported.length} catalogs among its exports; export the one to use as the default export or as \`catalog\`.`);
   throw new UsageError(`${file}: expected the default export (or an export named \`catalog\`) to be defineCatalog(...); ${describeExports(module)}.`);
+}
+
+/**
+ * A TypeScript catalog goes through jiti, an optional peer: only the CLI needs it, so apps that
+ * install trackplan for the browser do not install it.
+ */
+async function importTypeScript(file: string, path: string): Promise<Record<string, unknown>> {
+  let createJiti: typeof import('jiti').createJiti;
+  try {
+    ({ createJiti } = await import('jiti'));
+  } catch {
+    throw new UsageError(`${file}: loading a TypeScript catalog needs jiti, an optional peer dependency of trackplan's CLI. Install it (npm i -D jiti) or point the CLI at a compiled .js catalog.`);
+  }
+  const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
+  return (await jiti.import(path)) as Record<string, unknown>;
 }
 
 /** What the module exported instead of a catalog, in words. */

@@ -211,3 +211,33 @@ describe('trackplan CLI', () => {
     expect(stdout).toMatch(/0 error\(s\)/);
   });
 });
+
+describe('jiti is an optional peer: only TypeScript catalogs need it', () => {
+  // The built CLI in a folder whose node_modules has zod and no jiti, as in an app that never installed it.
+  function cliWithoutJiti(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'trackplan-nojiti-'));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(process.cwd(), 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(dir, 'cli.js'), readFileSync('dist/cli/index.js', 'utf8'));
+    return dir;
+  }
+
+  it('a .ts catalog without jiti: exit 2, saying to install jiti or use a compiled catalog', async () => {
+    const dir = cliWithoutJiti();
+    writeFileSync(join(dir, 'catalog.ts'), 'export default {};');
+    const result = await promisify(execFile)(process.execPath, [join(dir, 'cli.js'), 'check', 'catalog.ts'], { cwd: dir }).catch((error) => error);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/needs jiti.*npm i -D jiti.*compiled \.js catalog/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a .js catalog loads without jiti', async () => {
+    const dir = cliWithoutJiti();
+    writeFileSync(join(dir, 'catalog.mjs'), 'export default { name: "x" };');
+    const result = await promisify(execFile)(process.execPath, [join(dir, 'cli.js'), 'check', 'catalog.mjs'], { cwd: dir }).catch((error) => error);
+    // Loaded and read: the message is about what it exports, not about loading it.
+    expect(result.stderr).toMatch(/expected the default export/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
