@@ -13,7 +13,7 @@ import {
   type ValidationMode,
 } from './pipeline';
 import { Router } from './router';
-import type { DeliveryOutcome, DestinationFactory, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
+import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers. */
 export interface SharedTrackerOptions {
@@ -68,7 +68,7 @@ export interface CoreRuntime {
    * Decides when a checked message may leave (the browser's consent): call `route` now, later, or
    * never and `drop(reason)` instead. Default: route at once.
    */
-  admit?(route: () => Promise<void>, drop: (reason: string) => void): Promise<void>;
+  admit?(route: () => Promise<void>, drop: (reason: DropReason) => void): Promise<void>;
 }
 
 export interface CoreTracker {
@@ -121,12 +121,12 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     if (options.onViolation) safely(() => options.onViolation!(violation));
   };
   const router = new Router([...runtime.destinations, ...(options.destinations ?? [])], { onError, onViolation, debug, debugEnabled: Boolean(log) });
-  const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as Record<string, number> };
+  const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as DropCounts };
   let closed = false;
   let optedOut = false;
   if (router.names.length === 0) debug(`no destination is configured${runtime.idleReason ? ` (${runtime.idleReason})` : ''}: messages are validated and counted, not sent`);
 
-  const drop = (reason: string) => {
+  const drop = (reason: DropReason) => {
     counters.dropped[reason] = (counters.dropped[reason] ?? 0) + 1;
   };
 
@@ -164,7 +164,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     return delivery;
   }
 
-  function dropWith(reason: string): Promise<void> {
+  function dropWith(reason: DropReason): Promise<void> {
     drop(reason);
     return DONE;
   }

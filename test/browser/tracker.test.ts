@@ -10,7 +10,7 @@ const gtagCalls = () => (win.dataLayer ?? []).map((entry) => Array.from(entry));
 
 function books(stats: TrackerStats) {
   for (const d of Object.values(stats.destinations)) {
-    const dropped = Object.values(d.dropped).reduce((a, b) => a + b, 0);
+    const dropped = Object.values(d.dropped).reduce((a, b) => (a ?? 0) + (b ?? 0), 0)!;
     expect(d.routed).toBe(d.delivered + dropped + d.pending);
   }
 }
@@ -82,7 +82,7 @@ describe('GA4 through gtag', () => {
   });
 
   it('refuses a malformed measurement id at start-up', () => {
-    expect(() => createTracker(catalog, { ga4: { measurementId: 'UA-1' } })).toThrowError(/measurementId must look like "G-/);
+    expect(() => createTracker(catalog, { ga4: { measurementId: 'UA-1' } })).toThrowError(/\[ga4\] measurementId must be a GA4 measurement id like "G-/);
   });
 });
 
@@ -189,7 +189,7 @@ describe('webhook from the page', () => {
     window.dispatchEvent(new Event('pagehide'));
     const webhook = tracker.stats().destinations.webhook;
     expect(webhook.dropped.storage_quota).toBeGreaterThanOrEqual(5);
-    expect(webhook.dropped.storage_quota + webhook.dropped.handed_to_next_page).toBe(8);
+    expect(webhook.dropped.storage_quota! + webhook.dropped.handed_to_next_page!).toBe(8);
     expect(JSON.parse(items.get('trackplan:webhook:https://hooks.example.com/q')!)).toHaveLength(3);
     books(tracker.stats());
     if (real) Object.defineProperty(window, 'localStorage', real);

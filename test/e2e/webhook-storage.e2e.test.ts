@@ -16,7 +16,7 @@ const arrived = (tag: string) => env.receiver.webhookEvents().map((e) => e.prope
 
 function expectBalancedBooks(stats: TrackerStats) {
   const webhook = stats.destinations.webhook;
-  const dropped = Object.values(webhook.dropped).reduce((a, b) => a + b, 0);
+  const dropped = Object.values(webhook.dropped).reduce((a, b) => (a ?? 0) + (b ?? 0), 0)!;
   expect(webhook.routed).toBe(webhook.delivered + dropped + webhook.pending);
 }
 
