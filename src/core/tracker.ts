@@ -38,7 +38,13 @@ export interface SharedTrackerOptions {
   };
   /** Called for every rule a message broke, whatever was done about it. Never throws into track(). */
   onViolation?: (violation: Violation) => void;
-  /** Called for every delivery failure and dropped message. */
+  /**
+   * Called for every problem that is not a catalog violation. Delivery problems arrive as a
+   * `DeliveryError` (`destination`, `reason`, `count`, `retrying`, the original failure as `cause`):
+   * `retrying: false` when messages were dropped, `retrying: true` once per outage while a
+   * destination retries (nothing lost yet).
+   * @example onError: (error) => { if (error instanceof DeliveryError && !error.retrying) alert(error) }
+   */
   onError?: (error: unknown) => void;
   /** `true` logs what happens to each message through `console.debug`; or pass your own logger. Default `false`. */
   debug?: boolean | ((message: string) => void);
