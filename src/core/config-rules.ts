@@ -61,7 +61,11 @@ export function checkHttpUrl(value: unknown, option: string, scope?: string): UR
     // refused below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return refuseOption(scope, option, 'an http(s) URL', value);
-  if (url.username || url.password) return refuseOption(scope, option, 'an http(s) URL without user:password@', value, 'Send credentials in `headers` instead.');
+  if (url.username || url.password) {
+    // The message must not carry the password into logs.
+    url.username = url.password = '***';
+    return refuseOption(scope, option, 'an http(s) URL without user:password@', url.href, 'Send credentials in `headers` instead.');
+  }
   return url;
 }
 

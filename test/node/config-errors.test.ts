@@ -74,6 +74,7 @@ describe('configuration mistakes throw a TrackplanConfigError naming the option 
       expectRefused(() => createTracker(catalog, { posthog: { apiKey: 'phc_test', host: bad as string } }), 'posthog', 'host');
       expectRefused(() => createTracker(catalog, { posthog: { apiKey: 'phc_test', host: bad as string, transport: 'direct' } }), 'posthog', 'host');
     }
+    expect(() => createTracker(catalog, { webhook: { url: 'https://user:hunter2@example.com/hook' } })).toThrowError(/without user:password@ \(got "https:\/\/\*\*\*:\*\*\*@example\.com\/hook"\)/);
     expectAccepted(() => createTracker(catalog, { webhook: { url: 'https://hooks.example.com/in?k=1' }, posthog: { apiKey: 'phc_test', host: 'http://localhost:8000' } }));
   });
 
