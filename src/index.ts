@@ -5,7 +5,8 @@ export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventName
 export { compileJsonSchema, type JsonSchema } from './core/json-schema';
 export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from './core/client';
 export { createErrorTracker, type ErrorTracker, type ErrorContext } from './core/error-tracking';
-export { TrackplanError, TrackplanConfigError, CatalogViolationError, isTrackplanError } from './core/errors';
+export { TrackplanError, TrackplanConfigError, CatalogViolationError, DeliveryError, isTrackplanError, type DeliveryErrorDetails } from './core/errors';
+export { DROP_REASONS, isDropReason } from './core/drop-reasons';
 export type * from './core/types';
 export type { TrackCallOptions, ValidationMode } from './core/pipeline';
 export type { SharedTrackerOptions } from './core/tracker';

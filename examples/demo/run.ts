@@ -25,8 +25,8 @@ function row(plan: string, stats: TrackerStats[], extra: Partial<Row> = {}): voi
   const sum = (pick: (s: TrackerStats) => number) => stats.reduce((total, s) => total + pick(s), 0);
   const dropped: Record<string, number> = {};
   for (const s of stats) {
-    for (const [reason, n] of Object.entries(s.dropped)) dropped[reason] = (dropped[reason] ?? 0) + n;
-    for (const d of Object.values(s.destinations)) for (const [reason, n] of Object.entries(d.dropped)) dropped[reason] = (dropped[reason] ?? 0) + n;
+    for (const [reason, n] of Object.entries(s.dropped)) dropped[reason] = (dropped[reason] ?? 0) + (n ?? 0);
+    for (const d of Object.values(s.destinations)) for (const [reason, n] of Object.entries(d.dropped)) dropped[reason] = (dropped[reason] ?? 0) + (n ?? 0);
   }
   rows.push({
     plan,

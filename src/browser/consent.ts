@@ -1,4 +1,4 @@
-import type { ConsentState } from '../core/types';
+import type { ConsentState, DropReason } from '../core/types';
 
 /**
  * Holds messages while consent is pending (bounded: the oldest beyond `limit` are dropped,
@@ -6,7 +6,7 @@ import type { ConsentState } from '../core/types';
  * when granted. Nothing leaves the page before `granted`.
  */
 export class ConsentGate {
-  private held: { route: () => Promise<void>; drop: (reason: string) => void; done: () => void }[] = [];
+  private held: { route: () => Promise<void>; drop: (reason: DropReason) => void; done: () => void }[] = [];
 
   constructor(
     private state: ConsentState,
@@ -17,7 +17,7 @@ export class ConsentGate {
     return this.state;
   }
 
-  admit = (route: () => Promise<void>, drop: (reason: string) => void): Promise<void> => {
+  admit = (route: () => Promise<void>, drop: (reason: DropReason) => void): Promise<void> => {
     if (this.state === 'granted') return route();
     if (this.state === 'denied') {
       drop('consent_denied');

@@ -1,4 +1,5 @@
 import type { Catalog } from '../core/catalog';
+import { checkConsent, checkGa4MeasurementId, checkHttpUrl, checkPositiveInteger, checkPostHogKey, isConsentState } from '../core/config-rules';
 import { TrackplanConfigError } from '../core/errors';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
@@ -48,9 +49,8 @@ type BrowserWindow = Window & { gtag?: Gtag; dataLayer?: unknown[]; posthog?: Po
  */
 export function createTracker<C extends Catalog<any, any, any>>(catalog: C, options: BrowserTrackerOptions = {}): BrowserTracker<C> {
   const win = (typeof window === 'undefined' ? undefined : window) as BrowserWindow | undefined;
-  const consent = options.consent ?? 'granted';
-  if (!['granted', 'denied', 'pending'].includes(consent)) throw new TrackplanConfigError(`consent must be 'granted', 'denied' or 'pending' (got ${JSON.stringify(consent)}).`);
-  const gate = new ConsentGate(consent, options.maxHeld ?? 1000);
+  const consent = options.consent === undefined ? 'granted' : checkConsent(options.consent, 'consent');
+  const gate = new ConsentGate(consent, options.maxHeld === undefined ? 1000 : checkPositiveInteger(options.maxHeld, 'maxHeld'));
   const randomUUID = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : fallbackUUID());
   const storage = safeStorage(win);
   let posthogClient: PostHogJsLike | undefined;
@@ -62,7 +62,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   const destinations: DestinationFactory[] = [];
   if (options.posthog) destinations.push(posthogJsDestination({ client: posthogLoader(options.posthog, beforeSend, (c) => (posthogClient = c), win) }));
   if (options.ga4) {
-    if (!/^G-[A-Za-z0-9]+$/.test(options.ga4.measurementId ?? '')) throw new TrackplanConfigError(`[ga4] measurementId must look like "G-XXXXXXX" (got ${JSON.stringify(options.ga4.measurementId)}).`);
+    checkGa4MeasurementId(options.ga4.measurementId, 'measurementId', 'ga4');
     destinations.push(ga4Destination(options.ga4, { gtag: () => gtagOf(win) }));
   }
   if (options.webhook) {
@@ -153,7 +153,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
       }
     },
     setConsent(state) {
-      if (!['granted', 'denied', 'pending'].includes(state)) return void options.onError?.(new TrackplanConfigError(`setConsent: expected 'granted', 'denied' or 'pending' (got ${JSON.stringify(state)}).`));
+      if (!isConsentState(state)) return void options.onError?.(new TrackplanConfigError(`setConsent: expected 'granted', 'denied' or 'pending' (got ${JSON.stringify(state)}).`));
       setConsentOnDestinations(state);
       gate.set(state);
     },
@@ -197,13 +197,14 @@ function posthogLoader(
     };
     return () => Promise.resolve(current());
   }
-  if (typeof config.apiKey !== 'string' || !/^phc_[A-Za-z0-9_-]+$/.test(config.apiKey)) throw new TrackplanConfigError(`[posthog] apiKey must look like "phc_…" (got ${JSON.stringify(config.apiKey)}).`);
+  checkPostHogKey(config.apiKey, 'apiKey', 'posthog');
+  const host = config.host === undefined ? 'https://us.i.posthog.com' : checkHttpUrl(config.host, 'host', 'posthog').toString().replace(/\/+$/, '');
   return () =>
     (ready ??= import('posthog-js').then((module) => {
       const posthog = (module.default ?? module) as unknown as PostHogJsLike & { init(key: string, options: Record<string, unknown>): PostHogJsLike | undefined };
       const userBeforeSend = config.options?.before_send as ((e: CaptureResultLike | null) => CaptureResultLike | null) | undefined;
       const client = posthog.init(config.apiKey, {
-        api_host: config.host ?? 'https://us.i.posthog.com',
+        api_host: host,
         ...config.options,
         before_send: userBeforeSend ? (event: CaptureResultLike | null) => beforeSend(userBeforeSend(event)) : beforeSend,
       }) ?? posthog;

@@ -3,7 +3,7 @@ import { TrackplanConfigError, TrackplanError } from './errors';
 import type { Tracker } from './typed';
 import type { compileJsonSchema } from './json-schema';
 import type { TrackCallOptions } from './pipeline';
-import type { TrackerStats } from './types';
+import type { DropCounts, DropReason, TrackerStats } from './types';
 import { waitAtMost } from './wait';
 
 /** What a generated client needs of a tracker: `Tracker` with names untyped (both runtimes fit). */
@@ -83,9 +83,9 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
   let unreported = 0;
   let initOptions: O | undefined;
   let optedOut = false;
-  const calls = { tracked: 0, dropped: {} as Record<string, number> };
+  const calls = { tracked: 0, dropped: {} as DropCounts };
 
-  const drop = (reason: string, count: number) => {
+  const drop = (reason: DropReason, count: number) => {
     if (!count) return;
     calls.tracked += count;
     calls.dropped[reason] = (calls.dropped[reason] ?? 0) + count;
@@ -214,8 +214,8 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
     },
     stats() {
       const own = tracker?.stats();
-      const dropped = { ...own?.dropped };
-      for (const [reason, count] of Object.entries(calls.dropped)) dropped[reason] = (dropped[reason] ?? 0) + count;
+      const dropped: DropCounts = { ...own?.dropped };
+      for (const [reason, count] of Object.entries(calls.dropped) as [DropReason, number][]) dropped[reason] = (dropped[reason] ?? 0) + count;
       return {
         tracked: (own?.tracked ?? 0) + calls.tracked + queue.length,
         dropped,

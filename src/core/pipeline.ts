@@ -2,6 +2,7 @@ import { CatalogViolationError } from './errors';
 import { applyGuards, boundContainers, newKeyMemo, TOO_MANY_VALUES, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
 import type {
   AliasMessage,
+  DropReason,
   Envelope,
   EntityRef,
   GroupIdentifyMessage,
@@ -65,11 +66,12 @@ function eventGuardsOf(ctx: PipelineContext, spec: RuntimeEventSpec): EventGuard
   return entry;
 }
 
-export type DropReason = 'invalid' | 'unknown_event' | 'invalid_input' | 'pii' | 'too_large';
+/** The drop reasons of the pure pipeline: the message broke the catalog or a guard. */
+export type PipelineDropReason = Extract<DropReason, 'invalid' | 'unknown_event' | 'invalid_input' | 'pii' | 'too_large'>;
 
 export type Prepared<M extends Message> =
   | { ok: true; message: M; violations: Violation[]; redactions: number }
-  | { ok: false; reason: DropReason; violations: Violation[]; redactions: number; error: CatalogViolationError };
+  | { ok: false; reason: PipelineDropReason; violations: Violation[]; redactions: number; error: CatalogViolationError };
 
 /** Builds, validates and guards a `track` call. Pure, never throws. */
 export function prepareTrack(ctx: PipelineContext, name: string, props: unknown, options: TrackCallOptions = {}): Prepared<TrackMessage> {
@@ -184,7 +186,7 @@ function messageBase(ctx: PipelineContext) {
   return { uuid: ctx.newId(ms), timestamp: isoAt(ms), source: ctx.source, library: ctx.library };
 }
 
-function refuse<M extends Message>(reason: DropReason, violations: Violation[], redactions: number): Prepared<M> {
+function refuse<M extends Message>(reason: PipelineDropReason, violations: Violation[], redactions: number): Prepared<M> {
   for (const violation of violations) if (violation.action === 'delivered' || violation.action === 'rewritten') violation.action = 'dropped';
   const summary = violations.map((v) => (v.path ? `${v.path}: ${v.message}` : v.message)).join('; ');
   const event = violations[0]?.event ?? 'message';

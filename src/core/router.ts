@@ -1,5 +1,6 @@
+import { DeliveryError, TrackplanConfigError } from './errors';
 import { describeError } from './pipeline';
-import type { DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, DestinationStats, Message, Violation } from './types';
+import type { DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, DestinationStats, DropCounts, DropReason, Message, Violation } from './types';
 
 export interface RouterHooks {
   onError(error: unknown): void;
@@ -13,7 +14,9 @@ interface Slot {
   destination: Destination;
   routed: number;
   delivered: number;
-  dropped: Record<string, number>;
+  dropped: DropCounts;
+  /** A retried failure was reported and no delivery has succeeded since: further retries stay quiet. */
+  failing: boolean;
 }
 
 /**
@@ -37,27 +40,35 @@ export class Router {
   }
 
   private add(factory: DestinationFactory): void {
-    const slot = { routed: 0, delivered: 0, dropped: {} } as Slot;
+    const slot = { routed: 0, delivered: 0, dropped: {}, failing: false } as Slot;
     const hooks = this.hooks;
     const reporter: DeliveryReporter = {
       delivered: (count) => {
         slot.delivered += count;
+        if (count > 0) slot.failing = false;
       },
       dropped: (reason, count, error) => {
         slot.dropped[reason] = (slot.dropped[reason] ?? 0) + count;
         if (hooks.debugEnabled) hooks.debug(`[${slot.destination?.name}] dropped ${count} (${reason})${error ? `: ${describeError(error)}` : ''}`);
-        if (error !== undefined) hooks.onError(error);
+        if (error !== undefined) this.reportDelivery(slot, reason, count, false, error);
+      },
+      retrying: (reason, count, error) => {
+        if (hooks.debugEnabled) hooks.debug(`[${slot.destination?.name}] retrying ${count} (${reason}): ${describeError(error)}`);
+        // One report per outage, not one per attempt: the next comes after a delivery succeeded.
+        if (slot.failing) return;
+        slot.failing = true;
+        this.reportDelivery(slot, reason, count, true, error);
       },
       adopted: (count) => {
         slot.routed += count;
       },
-      error: (error) => hooks.onError(error),
+      error: (error, lost) => (lost ? this.reportDelivery(slot, lost.reason, lost.count, false, error) : hooks.onError(error)),
       debug: (message) => hooks.debug(`[${slot.destination?.name}] ${message}`),
       violation: (violation) => hooks.onViolation(violation),
     };
     slot.destination = factory(reporter);
     if (this.slots.some((other) => other.destination.name === slot.destination.name))
-      throw new Error(`[trackplan] two destinations are named "${slot.destination.name}"; names must be unique`);
+      throw new TrackplanConfigError(`destinations: two destinations are named "${slot.destination.name}"; give each a unique name (memoryDestination({ name })).`);
     this.slots.push(slot);
   }
 
@@ -96,15 +107,20 @@ export class Router {
         destination.post(message);
       } catch (error) {
         slot.dropped.destination_error = (slot.dropped.destination_error ?? 0) + 1;
-        this.hooks.onError(error);
+        this.reportDelivery(slot, 'destination_error', 1, false, error);
       }
     }
+  }
+
+  /** `onError` hears of delivery problems as `DeliveryError`s, the original failure their `cause`. */
+  private reportDelivery(slot: Slot, reason: DropReason, count: number, retrying: boolean, cause: unknown): void {
+    this.hooks.onError(new DeliveryError({ destination: slot.destination?.name ?? 'unknown', reason, count, retrying, cause }));
   }
 
   private sendGuarded(slot: Slot, message: Message): Promise<DeliveryOutcome> {
     const fail = (error: unknown): DeliveryOutcome => {
       slot.dropped.destination_error = (slot.dropped.destination_error ?? 0) + 1;
-      this.hooks.onError(error);
+      this.reportDelivery(slot, 'destination_error', 1, false, error);
       return { delivered: false, reason: 'destination_error', error };
     };
     try {

@@ -1,4 +1,4 @@
-import { TrackplanConfigError } from './errors';
+import { checkConsent, checkGa4MeasurementId, checkHttpUrl, checkNonce, checkPostHogKey, refuseOption } from './config-rules';
 
 export type ConsentSetting = 'granted' | 'denied' | 'pending';
 
@@ -38,10 +38,6 @@ export interface SnippetOptions {
   nonce?: string;
 }
 
-const POSTHOG_KEY = /^phc_[A-Za-z0-9_-]+$/;
-const GA4_ID = /^G-[A-Za-z0-9]+$/;
-const NONCE = /^[A-Za-z0-9+/_=-]+$/;
-
 /** Where the PostHog snippet keeps what it holds for trackplan's guard (read by the browser tracker). */
 export const SNIPPET_HOLD_GLOBAL = '__trackplan_posthog';
 /** At most this many posthog-js events wait for the guard; beyond it they are dropped and counted. */
@@ -61,20 +57,16 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const SCOPE = 'snippets';
+
 function refuse(option: string, expected: string, got: unknown): never {
-  throw new TrackplanConfigError(`[snippets] ${option} must be ${expected} (got ${JSON.stringify(got)}).`);
+  return refuseOption(SCOPE, option, expected, got);
 }
 
+/** The shared host rule; the snippet keeps origin and path only (no query to break the script URL). */
 function checkUrl(value: unknown, option: string): string {
-  if (typeof value === 'string') {
-    try {
-      const url = new URL(value);
-      if ((url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password) return url.origin + url.pathname.replace(/\/+$/, '');
-    } catch {
-      // refused below
-    }
-  }
-  return refuse(option, 'an http: or https: URL', value);
+  const url = checkHttpUrl(value, option, SCOPE);
+  return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
 /** PostHog's own rule: `us.i.posthog.com` serves scripts from `us-assets.i.posthog.com`. */
@@ -90,12 +82,12 @@ interface Script {
 /** The checked scripts, shared by `renderSnippets` and `injectSnippets`. */
 function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: string } {
   if (!options || typeof options !== 'object') refuse('options', 'an object', options);
-  const nonce = options.nonce === undefined ? undefined : NONCE.test(String(options.nonce)) ? options.nonce : refuse('nonce', 'base64 or base64url characters', options.nonce);
+  const nonce = options.nonce === undefined ? undefined : checkNonce(options.nonce, 'nonce', SCOPE);
   const scripts: Script[] = [];
   if (options.ga4) {
     const { measurementId, consent = 'granted', config = {} } = options.ga4;
-    if (typeof measurementId !== 'string' || !GA4_ID.test(measurementId)) refuse('ga4.measurementId', 'a GA4 id like "G-XXXXXXX"', measurementId);
-    if (!['granted', 'denied', 'pending'].includes(consent)) refuse('ga4.consent', "'granted', 'denied' or 'pending'", consent);
+    checkGa4MeasurementId(measurementId, 'ga4.measurementId', SCOPE);
+    checkConsent(consent, 'ga4.consent', SCOPE);
     const state = consent === 'granted' ? 'granted' : 'denied';
     const defaults: Record<string, unknown> = { ad_storage: state, analytics_storage: state, ad_user_data: state, ad_personalization: state };
     if (consent === 'pending') defaults.wait_for_update = 500;
@@ -113,7 +105,7 @@ function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: str
   }
   if (options.posthog) {
     const posthog = options.posthog;
-    if (typeof posthog.apiKey !== 'string' || !POSTHOG_KEY.test(posthog.apiKey)) refuse('posthog.apiKey', 'a PostHog project key like "phc_…"', posthog.apiKey);
+    checkPostHogKey(posthog.apiKey, 'posthog.apiKey', SCOPE);
     const host = checkUrl(posthog.host ?? 'https://us.i.posthog.com', 'posthog.host');
     const assetHost = posthog.assetHost === undefined ? defaultAssetHost(host) : checkUrl(posthog.assetHost, 'posthog.assetHost');
     if (posthog.options !== undefined && (typeof posthog.options !== 'object' || posthog.options === null)) refuse('posthog.options', 'an object of posthog.init options', posthog.options);

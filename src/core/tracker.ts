@@ -13,7 +13,7 @@ import {
   type ValidationMode,
 } from './pipeline';
 import { Router } from './router';
-import type { DeliveryOutcome, DestinationFactory, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
+import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers. */
 export interface SharedTrackerOptions {
@@ -38,7 +38,13 @@ export interface SharedTrackerOptions {
   };
   /** Called for every rule a message broke, whatever was done about it. Never throws into track(). */
   onViolation?: (violation: Violation) => void;
-  /** Called for every delivery failure and dropped message. */
+  /**
+   * Called for every problem that is not a catalog violation. Delivery problems arrive as a
+   * `DeliveryError` (`destination`, `reason`, `count`, `retrying`, the original failure as `cause`):
+   * `retrying: false` when messages were dropped, `retrying: true` once per outage while a
+   * destination retries (nothing lost yet).
+   * @example onError: (error) => { if (error instanceof DeliveryError && !error.retrying) alert(error) }
+   */
   onError?: (error: unknown) => void;
   /** `true` logs what happens to each message through `console.debug`; or pass your own logger. Default `false`. */
   debug?: boolean | ((message: string) => void);
@@ -68,7 +74,7 @@ export interface CoreRuntime {
    * Decides when a checked message may leave (the browser's consent): call `route` now, later, or
    * never and `drop(reason)` instead. Default: route at once.
    */
-  admit?(route: () => Promise<void>, drop: (reason: string) => void): Promise<void>;
+  admit?(route: () => Promise<void>, drop: (reason: DropReason) => void): Promise<void>;
 }
 
 export interface CoreTracker {
@@ -121,12 +127,12 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     if (options.onViolation) safely(() => options.onViolation!(violation));
   };
   const router = new Router([...runtime.destinations, ...(options.destinations ?? [])], { onError, onViolation, debug, debugEnabled: Boolean(log) });
-  const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as Record<string, number> };
+  const counters = { tracked: 0, violations: 0, redactions: 0, dropped: {} as DropCounts };
   let closed = false;
   let optedOut = false;
   if (router.names.length === 0) debug(`no destination is configured${runtime.idleReason ? ` (${runtime.idleReason})` : ''}: messages are validated and counted, not sent`);
 
-  const drop = (reason: string) => {
+  const drop = (reason: DropReason) => {
     counters.dropped[reason] = (counters.dropped[reason] ?? 0) + 1;
   };
 
@@ -164,7 +170,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     return delivery;
   }
 
-  function dropWith(reason: string): Promise<void> {
+  function dropWith(reason: DropReason): Promise<void> {
     drop(reason);
     return DONE;
   }

@@ -1,4 +1,7 @@
 /** Shapes shared by the core, the destinations and the runtime entries. No runtime code here. */
+import type { DropReason } from './drop-reasons';
+
+export type { DropReason, HttpDropReason } from './drop-reasons';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -144,10 +147,18 @@ export type MessageType = Message['type'];
 /** How a destination tells the pipeline what became of what it was given. */
 export interface DeliveryReporter {
   delivered(count: number): void;
-  /** Counted per reason; `error` also goes to `onError`. */
-  dropped(reason: string, count: number, error?: unknown): void;
-  /** A failure that did not (yet) lose anything: a retried request, say. Goes to `onError`. */
-  error(error: unknown): void;
+  /** Counted per reason; with an `error`, `onError` gets a `DeliveryError` (its `cause`). */
+  dropped(reason: DropReason, count: number, error?: unknown): void;
+  /**
+   * A failed request that is being retried: nothing lost yet. `onError` gets a `DeliveryError` with
+   * `retrying: true` once per outage (again only after a delivery succeeded).
+   */
+  retrying(reason: DropReason, count: number, error: unknown): void;
+  /**
+   * A failure that is no message's delivery (a client call, reading storage). With `lost`, messages
+   * already counted (e.g. `handed_to_next_page`) were lost after all: a `DeliveryError` says so.
+   */
+  error(error: unknown, lost?: { reason: DropReason; count: number }): void;
   debug(message: string): void;
   /** Messages that entered the destination without `send` (restored from storage): counted as routed. */
   adopted(count: number): void;
@@ -156,7 +167,7 @@ export interface DeliveryReporter {
 }
 
 /** What became of one message at one destination. */
-export type DeliveryOutcome = { delivered: true } | { delivered: false; reason: string; error?: unknown };
+export type DeliveryOutcome = { delivered: true } | { delivered: false; reason: DropReason; error?: unknown };
 
 /**
  * One destination: PostHog, GA4, a webhook, memory. Created by a factory that is handed a reporter.
@@ -188,16 +199,19 @@ export type DestinationFactory = (reporter: DeliveryReporter) => Destination;
 
 export type ConsentState = 'granted' | 'denied' | 'pending';
 
+/** Dropped messages by reason; a reason that never happened is absent. */
+export type DropCounts = Partial<Record<DropReason, number>>;
+
 export interface DestinationStats {
   routed: number;
   delivered: number;
-  dropped: Record<string, number>;
+  dropped: DropCounts;
   pending: number;
 }
 
 export interface TrackerStats {
   tracked: number;
-  dropped: Record<string, number>;
+  dropped: DropCounts;
   violations: number;
   redactions: number;
   destinations: Record<string, DestinationStats>;

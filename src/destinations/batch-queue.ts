@@ -1,10 +1,10 @@
-import type { DeliveryOutcome, DeliveryReporter, Message } from '../core/types';
+import type { DeliveryOutcome, DeliveryReporter, DropReason, Message } from '../core/types';
 import { waitAtMost } from '../core/wait';
 
 /** What one attempt to send a batch came to. */
 export type AttemptResult =
   | { ok: true }
-  | { ok: false; retry: boolean; reason: string; error: Error; retryAfterMs?: number };
+  | { ok: false; retry: boolean; reason: DropReason; error: Error; retryAfterMs?: number };
 
 /**
  * Where a queue keeps its messages. The default keeps the payload strings as they came; Node passes
@@ -367,7 +367,7 @@ export class BatchQueue {
           this.settle([batch], { delivered: false, reason: result.retry ? 'retries_exhausted' : result.reason, error: result.error });
           return;
         }
-        this.reporter.error(result.error);
+        this.reporter.retrying(result.reason, batch.count, result.error);
         await this.sleep(this.backoff(attempt, result.retryAfterMs));
       }
     } finally {

@@ -2,7 +2,7 @@ import type { DestinationFactory } from '../core/types';
 import { BatchQueue } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
 import { toWebhookEnvelope } from './webhook-envelope';
-import { BEACON_BYTES, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
+import { BEACON_BYTES, checkBrowserWebhookOptions, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
 
 export type { BrowserWebhookRuntime } from './webhook-handoff';
 
@@ -26,7 +26,8 @@ export interface BrowserWebhookOptions {
  * dropped first on a full quota) and sent by the next page load.
  */
 export function browserWebhookDestination(options: BrowserWebhookOptions, runtime: BrowserWebhookRuntime): DestinationFactory {
-  const url = assertHttpUrl(options.url, 'webhook.url');
+  const url = assertHttpUrl(options.url, 'url', 'webhook');
+  checkBrowserWebhookOptions(options);
   const storageKey = storageKeyOf(url);
   const fetchImpl = options.fetch ?? defaultFetch;
   const headers = { 'content-type': 'application/json', ...options.headers };

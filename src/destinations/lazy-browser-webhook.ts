@@ -3,7 +3,7 @@ import type { BrowserWebhookOptions, browserWebhookDestination } from './browser
 import { waitAtMost } from '../core/wait';
 import { assertHttpUrl } from './url';
 import { toWebhookEnvelope } from './webhook-envelope';
-import { handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
+import { checkBrowserWebhookOptions, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
 
 /** Messages held while the webhook module loads; beyond this the oldest are dropped and counted. */
 export const WEBHOOK_HELD_LIMIT = 1000;
@@ -28,7 +28,9 @@ export function lazyBrowserWebhook(
   runtime: BrowserWebhookRuntime,
   load: () => Promise<{ browserWebhookDestination: typeof browserWebhookDestination }>,
 ): DestinationFactory {
-  const url = assertHttpUrl(options.url, 'webhook.url'); // a configuration mistake throws at createTracker, as before
+  // A configuration mistake throws at createTracker, not when the module arrives.
+  const url = assertHttpUrl(options.url, 'url', 'webhook');
+  checkBrowserWebhookOptions(options);
 
   return (reporter) => {
     let real: Destination | undefined;

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DestinationFactory, Envelope, Message, MessageType } from '../core/types';
+import type { DeliveryOutcome, DestinationFactory, DropReason, Envelope, Message, MessageType } from '../core/types';
 
 export interface MemoryDestinationOptions {
   /** Default `'memory'`. Give it `'posthog'` or `'webhook'` to stand in for one in routing tests. */
@@ -6,7 +6,7 @@ export interface MemoryDestinationOptions {
   /** Message types it takes. Default: all. */
   accepts?: readonly MessageType[];
   /** Return a reason to make the destination drop that message (fault tests). */
-  fail?: (message: Message) => string | undefined;
+  fail?: (message: Message) => DropReason | undefined;
 }
 
 /** A destination factory that also exposes what it received. */

@@ -1,4 +1,4 @@
-import { TrackplanConfigError } from '../core/errors';
+import { checkPostHogKey, checkQueueSettings } from '../core/config-rules';
 import type { DestinationFactory } from '../core/types';
 import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
 import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
@@ -34,9 +34,9 @@ export interface PostHogDirectRuntime {
  * trackplan's own batching queue (bounded by bytes, retried with backoff, several requests in flight).
  */
 export function posthogDirectDestination(options: PostHogDirectOptions, runtime: PostHogDirectRuntime = {}): DestinationFactory {
-  if (typeof options.apiKey !== 'string' || options.apiKey === '')
-    throw new TrackplanConfigError('[posthog] apiKey is required (your project API key, "phc_…").');
-  const host = assertHttpUrl(options.host ?? 'https://us.i.posthog.com', 'posthog.host').replace(/\/+$/, '');
+  checkPostHogKey(options.apiKey, 'apiKey', 'posthog');
+  checkQueueSettings(options, 'posthog');
+  const host = assertHttpUrl(options.host ?? 'https://us.i.posthog.com', 'host', 'posthog').replace(/\/+$/, '');
   const url = `${host}/batch/`;
   const fetchImpl = options.fetch ?? defaultFetch;
   const timeoutMs = options.timeoutMs ?? 10_000;

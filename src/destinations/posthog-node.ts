@@ -1,3 +1,4 @@
+import { checkPositiveInteger, checkPostHogKey, checkQueueSettings } from '../core/config-rules';
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory, Message } from '../core/types';
 import { BatchQueue, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
@@ -114,18 +115,20 @@ interface Exchange {
  * (Node: gzip), not the message objects: a held event costs tens of bytes, not kilobytes of heap.
  */
 export function posthogNodeDestination(options: PostHogNodeOptions, deps: { PostHog?: PostHogConstructor; batches?: () => BatchStore } = {}): DestinationFactory {
-  const windowSize = options.windowSize ?? 500;
+  checkQueueSettings(options, 'posthog');
+  const windowSize = options.windowSize === undefined ? 500 : checkPositiveInteger(options.windowSize, 'windowSize', 'posthog');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const ownsClient = !options.client;
   if (ownsClient) {
-    if (typeof options.apiKey !== 'string' || options.apiKey === '')
+    if (options.apiKey === undefined || options.apiKey === '')
       throw new TrackplanConfigError('[posthog] apiKey is required (your project API key, "phc_…"), or pass { client } with your posthog-node instance.');
+    checkPostHogKey(options.apiKey, 'apiKey', 'posthog');
     if (!deps.PostHog) throw new TrackplanConfigError('[posthog] posthog-node is not available; install it or use { transport: "direct" }.');
     for (const key of Object.keys(options.options ?? {}))
       if (key in OWNED_SETTINGS)
         throw new TrackplanConfigError(`[posthog] options.${key} is trackplan's to set (it owns retries, timeouts and windows, so that its counts match what PostHog got); use the posthog ${OWNED_SETTINGS[key]} setting instead.`);
   }
-  const host = assertHttpUrl(options.host ?? 'https://us.i.posthog.com', 'posthog.host').replace(/\/+$/, '');
+  const host = assertHttpUrl(options.host ?? 'https://us.i.posthog.com', 'host', 'posthog').replace(/\/+$/, '');
 
   return (reporter) => {
     const fetchImpl = options.fetch ?? defaultFetch;

@@ -1,10 +1,7 @@
-/** The URL option checked and normalised (no trailing slash on a bare origin); throws a readable error otherwise. */
-export function assertHttpUrl(value: unknown, option: string): string {
-  try {
-    const url = new URL(String(value));
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString().replace(/\/$/, url.pathname === '/' ? '' : '/');
-  } catch {
-    // fall through to the error
-  }
-  throw new Error(`[trackplan] ${option} must be an http(s) URL (got ${JSON.stringify(value)})`);
+import { checkHttpUrl } from '../core/config-rules';
+
+/** The URL option checked (the shared rule: http(s), no credentials) and normalised (no trailing slash on a bare origin). */
+export function assertHttpUrl(value: unknown, option: string, scope?: string): string {
+  const url = checkHttpUrl(value, option, scope);
+  return url.toString().replace(/\/$/, url.pathname === '/' ? '' : '/');
 }

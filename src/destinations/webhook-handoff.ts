@@ -1,4 +1,5 @@
-import type { DeliveryOutcome, DeliveryReporter } from '../core/types';
+import { checkPositiveInteger, checkQueueSettings, type NumericQueueSettings } from '../core/config-rules';
+import type { DeliveryOutcome, DeliveryReporter, DropReason } from '../core/types';
 
 /** What the page gives the webhook destination: beacon, storage, and the page-hide signal. */
 export interface BrowserWebhookRuntime {
@@ -10,6 +11,12 @@ export interface BrowserWebhookRuntime {
 }
 
 export const BEACON_BYTES = 60_000;
+
+/** The page webhook's numeric options, checked when the tracker is created (before its module loads). */
+export function checkBrowserWebhookOptions(options: NumericQueueSettings & { maxStoredEvents?: number; maxStoredBytes?: number }): void {
+  checkQueueSettings(options, 'webhook');
+  for (const option of ['maxStoredEvents', 'maxStoredBytes'] as const) if (options[option] !== undefined) checkPositiveInteger(options[option], option, 'webhook');
+}
 
 export const storageKeyOf = (url: string): string => `trackplan:webhook:${url}`;
 
@@ -102,7 +109,7 @@ export function persistence(key: string, storage: BrowserWebhookRuntime['storage
      * Keeps `payloads` (after anything stored earlier on this page); returns how many of the new
      * ones, oldest first, did not fit. Older stored ones that had to go are reported through onError.
      */
-    save(payloads: string[]): { count: number; reason: string; error?: unknown } {
+    save(payloads: string[]): { count: number; reason: DropReason; error?: unknown } {
       if (!storage) return { count: payloads.length, reason: 'no_storage' };
       const earlier = this.peek();
       let kept = [...earlier, ...payloads];
@@ -110,7 +117,7 @@ export function persistence(key: string, storage: BrowserWebhookRuntime['storage
       let bytes = kept.reduce((sum, p) => sum + p.length, 0);
       for (let i = 0; i < cut; i++) bytes -= kept[i].length;
       while (bytes > maxBytes && cut < kept.length) bytes -= kept[cut++].length;
-      let reason = 'storage_bound';
+      let reason: DropReason = 'storage_bound';
       let failure: unknown;
       for (;;) {
         try {
@@ -127,7 +134,8 @@ export function persistence(key: string, storage: BrowserWebhookRuntime['storage
         }
       }
       const earlierLost = Math.min(cut, earlier.length);
-      if (earlierLost) reporter.error(new Error(`[trackplan] [webhook] ${earlierLost} stored event(s) from earlier on this page were dropped (${reason})`));
+      // Counted `handed_to_next_page` when they were stored; now they are lost after all.
+      if (earlierLost) reporter.error(new Error(`[trackplan] [webhook] ${earlierLost} stored event(s) from earlier on this page were dropped (${reason})`, { cause: failure }), { reason, count: earlierLost });
       return { count: Math.max(0, cut - earlier.length), reason, error: failure };
     },
     /** The stored envelopes, left in place. */

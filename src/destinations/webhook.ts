@@ -1,3 +1,4 @@
+import { checkQueueSettings } from '../core/config-rules';
 import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DestinationFactory } from '../core/types';
 import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
@@ -45,7 +46,8 @@ export interface WebhookRuntime {
 
 /** The generic JSON webhook destination: batched, retried, bounded by bytes. Takes `track` messages only. */
 export function webhookDestination(options: WebhookOptions, runtime: WebhookRuntime = {}): DestinationFactory {
-  const url = assertUrl(options?.url);
+  const url = assertHttpUrl(options?.url, 'url', 'webhook');
+  checkQueueSettings(options, 'webhook');
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === ''))
     throw new TrackplanConfigError('[webhook] secret must be a non-empty string.');
   if (options.secret && !runtime.sign) throw new TrackplanConfigError('[webhook] signing needs the Node entry (trackplan/node); a secret must never ship to a browser.');
@@ -77,12 +79,4 @@ export function webhookDestination(options: WebhookOptions, runtime: WebhookRunt
       shutdown: (timeoutMs) => queue.shutdown(timeoutMs),
     };
   };
-}
-
-function assertUrl(value: unknown): string {
-  try {
-    return assertHttpUrl(value, 'webhook.url');
-  } catch (error) {
-    throw new TrackplanConfigError(`[webhook] url must be an http(s) URL (got ${JSON.stringify(value)}).`, { cause: error });
-  }
 }

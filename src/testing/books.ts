@@ -15,7 +15,7 @@ export function assertBooks(source: StatsSource): void {
   if (!destinations || typeof destinations !== 'object') throw new Error('[trackplan] [testing] assertBooks(stats): expected tracker.stats() (or a tracker), got ' + JSON.stringify(stats));
   const unbalanced: string[] = [];
   for (const [name, d] of Object.entries(destinations)) {
-    const dropped = Object.values(d.dropped).reduce((sum, count) => sum + count, 0);
+    const dropped = Object.values(d.dropped).reduce<number>((sum, count) => sum + (count ?? 0), 0);
     if (d.routed === d.delivered + dropped + d.pending) continue;
     const reasons = Object.entries(d.dropped).map(([reason, count]) => `${reason}: ${count}`).join(', ');
     unbalanced.push(

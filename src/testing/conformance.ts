@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, JsonValue, Message } from '../core/types';
+import type { DropReason, DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, JsonValue, Message } from '../core/types';
 
 /** How the conformance suite drives the service behind a destination, when it can. */
 export interface DestinationBackend {
@@ -200,14 +200,14 @@ async function settledOutcome(outcome: Promise<DeliveryOutcome>): Promise<Delive
   try {
     return await outcome;
   } catch (error) {
-    return { delivered: false, reason: '', rejected: error ?? new Error('rejected') };
+    return { delivered: false, reason: '' as DropReason, rejected: error ?? new Error('rejected') };
   }
 }
 
 function assertOutcome(where: string, outcome: (DeliveryOutcome & { rejected?: unknown }) | undefined, message: Message): void {
   if (outcome && 'rejected' in outcome && outcome.rejected !== undefined) fail(where, `send() rejected for ${message.type} ${message.uuid} (it must resolve with an outcome): ${String((outcome.rejected as Error)?.message ?? outcome.rejected)}`);
   if (!outcome || typeof outcome.delivered !== 'boolean') fail(where, `send() resolved with ${JSON.stringify(outcome)} for ${message.uuid}; expected { delivered: true } or { delivered: false, reason }`);
-  if (!outcome.delivered && (typeof outcome.reason !== 'string' || outcome.reason === '')) fail(where, `a dropped message (${message.uuid}) has no reason`);
+  if (!outcome.delivered && (typeof outcome.reason !== 'string' || (outcome.reason as string) === '')) fail(where, `a dropped message (${message.uuid}) has no reason`);
 }
 
 /** Rejects with `message` unless `promise` settles within `ms`. */
@@ -236,6 +236,8 @@ function countingReporter() {
         if (error !== undefined) books.errors.push(error);
       },
       error: (error: unknown) => void books.errors.push(error),
+      // A retried failure lost nothing yet: it is kept with the errors, not counted.
+      retrying: (_reason: DropReason, _count: number, error: unknown) => void books.errors.push(error),
       debug: () => {},
       adopted: (count: number) => void (books.adopted += count),
       violation: () => {},

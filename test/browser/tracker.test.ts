@@ -84,7 +84,7 @@ describe('GA4 through gtag', () => {
   });
 
   it('refuses a malformed measurement id at start-up', () => {
-    expect(() => createTracker(catalog, { ga4: { measurementId: 'UA-1' } })).toThrowError(/measurementId must look like "G-/);
+    expect(() => createTracker(catalog, { ga4: { measurementId: 'UA-1' } })).toThrowError(/\[ga4\] measurementId must be a GA4 measurement id like "G-/);
   });
 });
 
@@ -186,7 +186,7 @@ describe('webhook from the page', () => {
     window.dispatchEvent(new Event('pagehide'));
     const webhook = tracker.stats().destinations.webhook;
     expect(webhook.dropped.storage_quota).toBeGreaterThanOrEqual(5);
-    expect(webhook.dropped.storage_quota + webhook.dropped.handed_to_next_page).toBe(8);
+    expect(webhook.dropped.storage_quota! + webhook.dropped.handed_to_next_page!).toBe(8);
     expect(JSON.parse(items.get('trackplan:webhook:https://hooks.example.com/q')!)).toHaveLength(3);
     assertBooks(tracker.stats());
     if (real) Object.defineProperty(window, 'localStorage', real);

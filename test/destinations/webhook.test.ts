@@ -96,7 +96,8 @@ describe('webhook destination: faults, nothing lost', () => {
     tracker.track('checkout.start', start(1));
     withErrors.track('checkout.start', start(2));
     const flushed = Promise.all([tracker.flush(), withErrors.flush()]);
-    await waitUntil(() => errors.length >= 2, 5000);
+    // The first failed attempt is reported (once for the outage); the receiver comes up after it.
+    await waitUntil(() => errors.length >= 1, 5000);
     receiver = await startReceiver({ port });
     await flushed;
     expect(receiver.webhookEvents().map((e) => e.properties.order_id).sort()).toEqual(['o_1', 'o_2']);
@@ -133,7 +134,7 @@ describe('webhook destination: faults, nothing lost', () => {
     const stats = tracker.stats();
     const arrived = receiver.webhookEvents().map((e) => e.properties.order_id);
     expect(stats.destinations.webhook.dropped.queue_overflow).toBeGreaterThan(0);
-    expect(arrived.length + stats.destinations.webhook.dropped.queue_overflow).toBe(100);
+    expect(arrived.length + stats.destinations.webhook.dropped.queue_overflow!).toBe(100);
     expect(arrived).toContain('o_99'); // the newest survive
     books(stats, 100);
   });
@@ -149,7 +150,7 @@ describe('webhook destination: faults, nothing lost', () => {
     const stats = tracker.stats();
     const arrived = receiver.webhookEvents();
     const rawBytes = receiver.webhookBatches.reduce((sum, batch) => sum + batch.raw.length, 0);
-    const overflow = stats.destinations.webhook.dropped.queue_overflow;
+    const overflow = stats.destinations.webhook.dropped.queue_overflow ?? 0;
     expect(overflow).toBeGreaterThan(0);
     expect(arrived.length + overflow).toBe(1000);
     expect(arrived.map((e) => e.properties.order_id)).toContain('o_999');

@@ -170,7 +170,7 @@ describe('node tracker: never throws into the host', () => {
 
 describe('node tracker: accounting', () => {
   it('counts every message once and keeps both identities', async () => {
-    const failing = memoryDestination({ name: 'posthog', fail: (m) => (m.type === 'track' && m.envelope.properties.tier === 'x' ? 'rejected' : undefined) });
+    const failing = memoryDestination({ name: 'posthog', fail: (m) => (m.type === 'track' && m.envelope.properties.tier === 'x' ? 'http_400' : undefined) });
     const tracker = createTracker(catalog, { destinations: [failing], validation: 'drop' });
     tracker.track('checkout.start', { order_id: 'o', tier: 'x', subtotal: 1, country: 'US' });
     tracker.track('checkout.start', { order_id: 'o', tier: 'y', subtotal: 1, country: 'US' });
@@ -180,10 +180,10 @@ describe('node tracker: accounting', () => {
     await tracker.flush();
     const stats = tracker.stats();
     expect(stats.tracked).toBe(5);
-    const topDropped = Object.values(stats.dropped).reduce((a, b) => a + b, 0);
+    const topDropped = Object.values(stats.dropped).reduce((a, b) => (a ?? 0) + (b ?? 0), 0)!;
     const routedMessages = 3; // two tracks and the identify reached the router
     expect(topDropped + routedMessages).toBe(stats.tracked);
-    expect(stats.destinations.posthog).toEqual({ routed: 3, delivered: 2, dropped: { rejected: 1 }, pending: 0 });
+    expect(stats.destinations.posthog).toEqual({ routed: 3, delivered: 2, dropped: { http_400: 1 }, pending: 0 });
     assertBooks(stats);
   });
 

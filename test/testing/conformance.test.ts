@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryOutcome, DestinationFactory } from '../../src/node/index';
+import type { DeliveryOutcome, DestinationFactory, DropReason } from '../../src/node/index';
 import { nodeDestinations } from '../../src/node/destinations';
 import { memoryDestination, testDestination } from '../../src/testing/index';
 import { startReceiver, type Receiver } from '../helpers/receiver';
@@ -68,7 +68,7 @@ describe('testDestination catches a destination that breaks the contract', () =>
   });
 
   it('a message reported twice', async () => {
-    const factory: DestinationFactory = (reporter) => healthy({ send: async () => (reporter.delivered(1), reporter.dropped('oops', 1), { delivered: true }) })(reporter);
+    const factory: DestinationFactory = (reporter) => healthy({ send: async () => (reporter.delivered(1), reporter.dropped('oops' as DropReason, 1), { delivered: true }) })(reporter);
     expect(await failureOf(factory, 'flush')).toMatch(/books do not balance: sent 23 != delivered 23 \+ dropped 23 \{"oops":23\} \+ pending 0/);
   });
 
@@ -80,7 +80,7 @@ describe('testDestination catches a destination that breaks the contract', () =>
   });
 
   it('a drop without a reason', async () => {
-    const factory: DestinationFactory = (reporter) => healthy({ send: async () => (reporter.dropped('', 1), { delivered: false, reason: '' }) })(reporter);
+    const factory: DestinationFactory = (reporter) => healthy({ send: async () => (reporter.dropped('' as DropReason, 1), { delivered: false, reason: '' as DropReason }) })(reporter);
     expect(await failureOf(factory, 'books')).toMatch(/a dropped message \(.*\) has no reason/);
   });
 
