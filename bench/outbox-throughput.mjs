@@ -33,9 +33,9 @@ async function measure(name, db) {
   received = 0;
   const dispatcher = createDispatcher(outbox, { webhook: { url }, batchSize: 1000 });
   const start = performance.now();
-  while ((await outbox.stats()).pending > 0) await dispatcher.runOnce();
+  while ((await outbox.rowStats()).pending > 0) await dispatcher.runOnce();
   const seconds = (performance.now() - start) / 1000;
-  await dispatcher.stop();
+  await dispatcher.shutdown();
   return { driver: name, rows, recordPerSecond: Math.round(rows / recordSeconds), dispatchPerSecond: Math.round(rows / seconds), delivered: received };
 }
 

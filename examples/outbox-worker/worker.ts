@@ -15,13 +15,15 @@ export async function startWorker(config: { dataDir?: string; webhookUrl: string
     webhook: { url: config.webhookUrl },
     posthog: { apiKey: 'phc_worker', host: config.posthogHost },
     pollIntervalMs: 50,
+    parkAfterAttempts: 10, // deliveries per row before it is parked with its last_error
   });
   dispatcher.start();
   return {
     outbox,
     db,
+    dispatcher,
     async stop() {
-      await dispatcher.stop();
+      await dispatcher.shutdown();
       await db.close();
     },
   };

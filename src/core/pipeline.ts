@@ -193,6 +193,18 @@ function refuse<M extends Message>(reason: PipelineDropReason, violations: Viola
   return { ok: false, reason, violations, redactions, error: new CatalogViolationError(`[${event}] ${summary || reason}`, violations) };
 }
 
+/**
+ * What `validation: 'throw'` throws for a prepared message, else null: a refused call (invalid,
+ * unknown event, bad input) or undeclared properties. Guard drops (pii, too_large) never throw.
+ * Shared by track() and the outbox's record(), so both throw for the same things.
+ */
+export function violationToThrow(validation: ValidationMode, prepared: Prepared<Message>): CatalogViolationError | null {
+  if (validation !== 'throw') return null;
+  if (!prepared.ok) return prepared.reason === 'invalid' || prepared.reason === 'unknown_event' || prepared.reason === 'invalid_input' ? prepared.error : null;
+  const undeclared = prepared.violations.filter((v) => v.kind === 'unknown_properties');
+  return undeclared.length ? new CatalogViolationError(`[${undeclared[0].event}] ${undeclared.map((v) => v.message).join('; ')}`, undeclared) : null;
+}
+
 /** The violation for an event the catalog does not declare (track() and the outbox dispatcher). */
 export function unknownEventViolation(catalog: RuntimeCatalog, eventName: string): Violation {
   return {
@@ -302,7 +314,10 @@ function requireId(value: unknown, event: string, field: string, violations: Vio
   return null;
 }
 
-/** The envelope's revenue, read through the event's revenue mapping; null when the amount is not a number. */
+/**
+ * The envelope's revenue, read through the event's revenue mapping; null when the amount is not a
+ * number. The one reading of revenue: track() and the outbox dispatcher both call it.
+ */
 export function revenueOf(properties: Record<string, JsonValue>, amountKey: string, currencyKey?: string): Envelope['revenue'] {
   const amount = properties[amountKey];
   if (typeof amount !== 'number' || !Number.isFinite(amount)) return null;

@@ -1,6 +1,6 @@
 import type { GuardOptions } from './guards';
 import { DEFAULT_SIZE_LIMITS } from './guards';
-import { CatalogViolationError, TrackplanConfigError, isTrackplanError } from './errors';
+import { TrackplanConfigError, isTrackplanError } from './errors';
 import {
   describeError,
   prepareAlias,
@@ -11,6 +11,7 @@ import {
   type Prepared,
   type TrackCallOptions,
   type ValidationMode,
+  violationToThrow,
 } from './pipeline';
 import { Router } from './router';
 import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
@@ -100,9 +101,7 @@ const ignore = (): void => {};
 /** The runtime-independent tracker: the pipeline, the books and the router. */
 export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTrackerOptions, runtime: CoreRuntime): CoreTracker {
   assertCatalog(catalog);
-  const validation = options.validation ?? 'report';
-  if (!['report', 'drop', 'throw'].includes(validation))
-    throw new TrackplanConfigError(`validation must be 'report', 'drop' or 'throw' (got ${JSON.stringify(validation)}).`);
+  const validation = validationModeFrom(options.validation);
   const context: PipelineContext = {
     catalog,
     validation,
@@ -139,18 +138,16 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
   /** The one path every message takes after its pure preparation. */
   function dispatch<M extends Message>(prepared: Prepared<M>, only?: readonly string[]): Promise<void> {
     for (const violation of prepared.violations) onViolation(violation);
+    const thrown = violationToThrow(validation, prepared);
     if (!prepared.ok) {
       drop(prepared.reason);
       if (log) debug(`dropped ${prepared.error.message}`);
-      if (validation === 'throw' && (prepared.reason === 'invalid' || prepared.reason === 'unknown_event' || prepared.reason === 'invalid_input')) throw prepared.error;
+      if (thrown) throw thrown;
       return DONE;
     }
-    if (validation === 'throw') {
-      const broken = prepared.violations.filter((v) => v.kind === 'unknown_properties');
-      if (broken.length) {
-        drop('invalid');
-        throw new CatalogViolationError(`[${broken[0].event}] ${broken.map((v) => v.message).join("; ")}`, broken);
-      }
+    if (thrown) {
+      drop('invalid');
+      throw thrown;
     }
     if (closed) return dropWith('shutdown');
     if (optedOut) return dropWith('opted_out');
@@ -228,6 +225,13 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
 
 function isViolationError(error: unknown): boolean {
   return isTrackplanError(error) && error.name === 'CatalogViolationError';
+}
+
+/** The `validation` option, checked (shared with the outbox). */
+export function validationModeFrom(validation: SharedTrackerOptions['validation'] = 'report'): ValidationMode {
+  if (!['report', 'drop', 'throw'].includes(validation))
+    throw new TrackplanConfigError(`validation must be 'report', 'drop' or 'throw' (got ${JSON.stringify(validation)}).`);
+  return validation;
 }
 
 /** The guard settings from the user's options, checked (shared with the outbox). */

@@ -4,7 +4,7 @@ import type { JsonValue, RuntimeCatalog, TrackMessage, Violation } from '../core
 /** What the dispatcher's catalog says about one recorded message. */
 export type CatalogVerdict =
   | { deliver: true; message: TrackMessage; destinations: readonly string[] | undefined; violations: Violation[] }
-  | { deliver: false; reason: string; violations: Violation[] };
+  | { deliver: false; reason: string; dropReason: 'unknown_event' | 'invalid'; violations: Violation[] };
 
 /**
  * Checks a recorded message against the catalog the dispatcher runs with, as track() would: rows
@@ -17,7 +17,7 @@ export function applyCatalog(catalog: RuntimeCatalog, validation: ValidationMode
   const spec = Object.hasOwn(catalog.events, name) ? catalog.events[name] : undefined;
   if (!spec) {
     const violation = unknownEventViolation(catalog, name);
-    return { deliver: false, reason: describeViolation(violation), violations: [violation] };
+    return { deliver: false, reason: describeViolation(violation), dropReason: 'unknown_event', violations: [violation] };
   }
   const violations: Violation[] = [];
   const properties = message.envelope.properties;
@@ -25,7 +25,7 @@ export function applyCatalog(catalog: RuntimeCatalog, validation: ValidationMode
   const refused = violations.filter((v) => (v.kind === 'invalid_properties' && validation !== 'report') || (v.kind === 'unknown_properties' && validation === 'throw'));
   if (refused.length) {
     for (const violation of violations) if (violation.action === 'delivered' || refused.includes(violation)) violation.action = 'dropped';
-    return { deliver: false, reason: refused.map(describeViolation).join('; '), violations };
+    return { deliver: false, reason: refused.map(describeViolation).join('; '), dropReason: 'invalid', violations };
   }
   // The stored properties are already the schema's output: they are sent as stored, not re-parsed
   // (a transform would apply twice), less the keys the catalog no longer declares.

@@ -1,5 +1,22 @@
-/** The outbox table: BatchTrack's envelope columns plus the delivery columns. */
-export function migrationSql(table: string, indexPrefix: string): string[] {
+import { quoteTable } from './sql';
+
+/**
+ * The outbox table's DDL, for your own migrations (Prisma, Drizzle, Knex, plain SQL files):
+ * BatchTrack's envelope columns, the delivery columns and the dispatcher's index. Idempotent
+ * (`IF NOT EXISTS`); the same SQL `outbox.migrate()` runs. Statements end with `;`.
+ * @param table the table name, optionally schema-qualified; `'domain_event'` when left out.
+ * @example
+ * // a Knex migration
+ * export const up = (knex) => knex.raw(outboxMigrationSql('domain_event'));
+ */
+export function outboxMigrationSql(table = 'domain_event'): string {
+  return migrationStatements(table).map((statement) => `${statement};\n`).join('\n');
+}
+
+/** The DDL as separate statements (drivers that take one statement per query). */
+export function migrationStatements(tableName: string): string[] {
+  const table = quoteTable(tableName);
+  const indexPrefix = tableName.replace(/\W/g, '_');
   return [
     `CREATE TABLE IF NOT EXISTS ${table} (
       id bigserial PRIMARY KEY,

@@ -65,7 +65,10 @@ describe('examples', () => {
       await worker.outbox.record(tx, 'batch_started', { batch_id: 'b_1', recipe_id: 'rec_1' }, { distinctId: 'u_1', groups: { organization: 'org_1' } });
     });
     await receiver.waitFor(() => receiver.webhookEvents().length === 2 && receiver.events.length === 2, 15_000, 'both events at both destinations');
+    await worker.dispatcher.flush(); // waits for the pass in flight: its rows are marked
+    expect(await worker.outbox.rowStats()).toMatchObject({ pending: 0, processed: 2, parked: 0 });
     await worker.stop();
+    expect(worker.dispatcher.stats()).toMatchObject({ tracked: 2, dropped: {}, destinations: { webhook: { delivered: 2 }, posthog: { delivered: 2 } } });
     expect(receiver.webhookEvents().map((e) => [e.event_name, e.organization_id])).toEqual([['recipe_created', 'org_1'], ['batch_started', 'org_1']]);
   }, 90_000);
 });

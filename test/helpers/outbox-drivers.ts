@@ -33,3 +33,9 @@ export function outboxDrivers(): [string, () => Promise<OutboxDriver>][] {
 let tableCounter = 0;
 /** A table name no other test in this process uses. */
 export const freshTable = () => `domain_event_t${process.pid}_${++tableCounter}`;
+
+/** The uuid of a recorded event; fails the test when `record()` did not record it. */
+export function uuidOf(result: { recorded: boolean; uuid?: string; reason?: string }): string {
+  if (!result.recorded || !result.uuid) throw new Error(`expected the event to be recorded, it was not (${result.reason})`);
+  return result.uuid;
+}

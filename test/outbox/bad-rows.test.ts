@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCatalog, defineCompiledCatalog, defineEvent } from '../../src/core/catalog';
 import { createDispatcher, createOutbox, toSqlDatabase, type DispatcherOptions, type OutboxViolation } from '../../src/outbox/index';
 import { memoryDestination } from '../../src/testing/index';
-import { freshTable, outboxDrivers, type OutboxDriver } from '../helpers/outbox-drivers';
+import { freshTable, outboxDrivers, uuidOf, type OutboxDriver } from '../helpers/outbox-drivers';
 import { catalog, paid } from '../fixtures/storefront-catalog';
 
 /** The storefront catalog one release later: an event removed, a property retyped, one undeclared. */
@@ -51,9 +51,9 @@ describe.each(outboxDrivers())('outbox rows the dispatcher cannot send as they a
     await outbox.migrate();
     const db = toSqlDatabase(driver.db);
     const good: string[] = [];
-    const signup = (i: number) => outbox.record(db, 'signup_page_viewed', { referrer: `r_${i}` }).then(({ uuid }) => void good.push(uuid));
+    const signup = (i: number) => outbox.record(db, 'signup_page_viewed', { referrer: `r_${i}` }).then((recorded) => void good.push(uuidOf(recorded)));
     for (let i = 0; i < 20; i++) await signup(i);
-    const { uuid: badUuid } = await outbox.record(db, bad.event as never, bad.props as never);
+    const badUuid = uuidOf(await outbox.record(db, bad.event as never, bad.props as never));
     for (let i = 20; i < 40; i++) await signup(i);
     return { db, good, badUuid };
   }
@@ -73,7 +73,7 @@ describe.each(outboxDrivers())('outbox rows the dispatcher cannot send as they a
     });
     const passes: unknown[] = [];
     for (let i = 0; i < 4; i++) passes.push(await dispatcher.runOnce().catch((error: unknown) => `runOnce threw ${String(error)}`));
-    await dispatcher.stop();
+    await dispatcher.shutdown();
     return { memory, errors, violations, passes };
   }
 
@@ -117,7 +117,7 @@ describe.each(outboxDrivers())('outbox rows the dispatcher cannot send as they a
     expect(memory.events.find((e) => e.uuid === good[0])!.timestamp).toBe('9999-12-31T23:59:59.999Z');
   });
 
-  it('a row whose handling throws (a hostile catalog) is retried and parked after maxAttempts; the rest of the batch is delivered', async () => {
+  it('a row whose handling throws (a hostile catalog) is retried and parked after parkAfterAttempts; the rest of the batch is delivered', async () => {
     const table = freshTable();
     const { db, good, badUuid } = await seed(table, { event: 'support.contacted', props: { topic: 'refund' } });
     const spec = catalog.events['support.contacted'];
@@ -125,7 +125,7 @@ describe.each(outboxDrivers())('outbox rows the dispatcher cannot send as they a
       ...catalog,
       events: { ...catalog.events, 'support.contacted': Object.defineProperty({ ...spec }, 'revenue', { get: () => { throw new Error('revenue getter exploded'); } }) },
     }) as unknown as typeof catalog;
-    const { memory, errors, passes } = await dispatch(table, hostile, { maxAttempts: 2 });
+    const { memory, errors, passes } = await dispatch(table, hostile, { parkAfterAttempts: 2 });
     expect(passes.slice(0, 3)).toEqual([
       { claimed: 41, delivered: 40, failed: 1, parked: 0 },
       { claimed: 1, delivered: 0, failed: 0, parked: 1 },
@@ -149,8 +149,8 @@ describe.each(outboxDrivers())('outbox rows the dispatcher cannot send as they a
       const table = freshTable();
       const { db, good, badUuid: removedUuid } = await seed(table, { event: 'support.contacted', props: { topic: 'refund' } });
       const outbox = createOutbox(catalog, { db: driver.db, table, source: table });
-      const { uuid: retypedUuid } = await outbox.record(db, 'checkout.start', { order_id: 'o_1', tier: 'pro', subtotal: 12, country: 'US' });
-      const { uuid: undeclaredUuid } = await outbox.record(db, 'order.paid', paid);
+      const retypedUuid = uuidOf(await outbox.record(db, 'checkout.start', { order_id: 'o_1', tier: 'pro', subtotal: 12, country: 'US' }));
+      const undeclaredUuid = uuidOf(await outbox.record(db, 'order.paid', paid));
       const ids = {
         removed: String((await rowOf(db, table, removedUuid)).id),
         retyped: String((await rowOf(db, table, retypedUuid)).id),

@@ -42,8 +42,8 @@ describe.skipIf(!url)('outbox crash on a real PostgreSQL', () => {
     const receiver = await startReceiver();
     try {
       const dispatcher = createDispatcher(outbox, { webhook: { url: `${receiver.url}/webhook` } });
-      while ((await outbox.stats()).pending > 0) await dispatcher.runOnce();
-      await dispatcher.stop();
+      while ((await outbox.rowStats()).pending > 0) await dispatcher.runOnce();
+      await dispatcher.shutdown();
       const delivered = receiver.webhookEvents().map((e) => e.uuid as string);
       expect(new Set(delivered)).toEqual(committed);
       expect(delivered).toHaveLength(committed.size);

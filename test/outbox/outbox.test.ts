@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogViolationError } from '../../src/core/errors';
 import { createDispatcher, createOutbox, toSqlDatabase, type SqlDatabase } from '../../src/outbox/index';
-import { freshTable, outboxDrivers, type OutboxDriver } from '../helpers/outbox-drivers';
+import { freshTable, outboxDrivers, uuidOf, type OutboxDriver } from '../helpers/outbox-drivers';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { catalog, paid } from '../fixtures/storefront-catalog';
 
@@ -39,9 +38,10 @@ describe.each(outboxDrivers())('outbox on %s', (_name, open) => {
         throw new Error('payment failed: business rollback');
       }),
     ).rejects.toThrow(/business rollback/);
-    const { uuid } = await db.transaction((tx) =>
+    const recorded = await db.transaction((tx) =>
       outbox.record(tx, 'order.paid', { ...paid, order_id: 'committed' }, { distinctId: 'user_1', groups: { organization: 'org_9' }, entity: { type: 'order', id: 'committed' }, correlationId: 'req_1' }),
     );
+    const uuid = uuidOf(recorded);
     const { rows } = await db.query(`SELECT * FROM "${table}"`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ uuid, event_name: 'order.paid', organization_id: 'org_9', user_id: 'user_1', entity_type: 'order', entity_id: 'committed', correlation_id: 'req_1', source: table, schema_version: 2, is_processed: false, delivery_attempts: 0 });
@@ -49,40 +49,39 @@ describe.each(outboxDrivers())('outbox on %s', (_name, open) => {
     const dispatcher = createDispatcher(outbox, { webhook: { url: `${receiver.url}/webhook` } });
     expect(await dispatcher.runOnce()).toEqual({ claimed: 1, delivered: 1, failed: 0, parked: 0 });
     expect(await dispatcher.runOnce()).toEqual({ claimed: 0, delivered: 0, failed: 0, parked: 0 });
-    await dispatcher.stop();
+    await dispatcher.shutdown();
     const arrived = webhookEvents(table);
     expect(arrived.map((e) => [e.uuid, e.properties.order_id])).toEqual([[uuid, 'committed']]);
-    expect(await outbox.stats()).toMatchObject({ pending: 0, processed: 1, parked: 0 });
+    expect(await outbox.rowStats()).toMatchObject({ pending: 0, processed: 1, parked: 0 });
   });
 
-  it('refuses invalid input before the insert with a clear error, and redacts PII like track()', async () => {
+  it('redacts PII like track(), and counts it in stats()', async () => {
     const outbox = await setup();
     const db = toSqlDatabase(driver.db);
-    await expect(outbox.record(db, 'order.paid', { ...paid, amount: 'lots' } as never)).rejects.toThrow(CatalogViolationError);
-    await expect(outbox.record(db, 'order.paid', { ...paid, coupon: 'x' } as never)).rejects.toThrow(/coupon/);
-    await expect(outbox.record(db, 'nope' as never, {} as never)).rejects.toThrow(/not an event/);
     await outbox.record(db, 'support.contacted', { topic: 'call +44 20 7946 0958' });
     const { rows } = await db.query<{ properties: { topic: string } }>(`SELECT properties FROM ${outbox.table}`);
     expect(rows.map((r) => r.properties.topic)).toEqual(['call [redacted:phone]']);
+    expect(outbox.stats()).toEqual({ tracked: 1, dropped: {}, violations: 1, redactions: 1, destinations: {} });
   });
 
-  it('parks a row after maxAttempts with its last_error, counted and visible', async () => {
+  it('parks a row after parkAfterAttempts with its last_error, counted and visible', async () => {
     const outbox = await setup();
     const db = toSqlDatabase(driver.db);
     await outbox.record(db, 'checkout.start', start(1));
     const errors: unknown[] = [];
-    const dispatcher = createDispatcher(outbox, { webhook: { url: `${receiver.url}/always-400`, retryBaseMs: 1 }, maxAttempts: 2, backoffMs: 0, onError: (e) => errors.push(e) });
+    const dispatcher = createDispatcher(outbox, { webhook: { url: `${receiver.url}/always-400`, retryBaseMs: 1 }, parkAfterAttempts: 2, backoffMs: 0, onError: (e) => errors.push(e) });
     receiver.setFault((request) => (request.path === '/always-400' ? 400 : undefined));
     expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, failed: 1 });
     expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, parked: 1 });
     receiver.setFault(undefined);
-    await dispatcher.stop();
+    await dispatcher.shutdown();
     const { rows } = await db.query<{ last_error: string; delivery_attempts: number; parked_at: unknown }>(`SELECT last_error, delivery_attempts, parked_at FROM ${outbox.table}`);
     expect(rows[0].last_error).toMatch(/http_400/);
     expect(rows[0].delivery_attempts).toBe(2);
     expect(rows[0].parked_at).not.toBeNull();
-    expect(await outbox.stats()).toMatchObject({ pending: 0, processed: 0, parked: 1 });
+    expect(await outbox.rowStats()).toMatchObject({ pending: 0, processed: 0, parked: 1 });
     expect(String(errors.at(-1))).toMatch(/parked after 2 attempts/);
+    expect(dispatcher.stats()).toMatchObject({ tracked: 2, dropped: { delivery_failed: 1 }, violations: 0 });
   });
 
   it('4 dispatchers, 5,000 events, a receiver failing 20% of requests: every event arrives, none twice', async () => {
@@ -93,37 +92,33 @@ describe.each(outboxDrivers())('outbox on %s', (_name, open) => {
     const uuids = new Set<string>();
     for (let chunk = 0; chunk < 10; chunk++) {
       await db.transaction(async (tx) => {
-        for (let i = 0; i < 500; i++) uuids.add((await outbox.record(tx, 'checkout.start', start(chunk * 500 + i))).uuid);
+        for (let i = 0; i < 500; i++) uuids.add(uuidOf(await outbox.record(tx, 'checkout.start', start(chunk * 500 + i))));
       });
     }
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     receiver.setFault((request) => (request.path === `/webhook-${table}` && random() < 0.2 ? 503 : undefined));
     const dispatchers = Array.from({ length: 4 }, () =>
-      createDispatcher(createOutbox(catalog, { db: driver.extra(), table }), { webhook: { url: `${receiver.url}/webhook-${table}`, batchSize: 100, retryBaseMs: 1 }, batchSize: 200, backoffMs: 1, maxAttempts: 100 }),
+      createDispatcher(createOutbox(catalog, { db: driver.extra(), table }), { webhook: { url: `${receiver.url}/webhook-${table}`, batchSize: 100, retryBaseMs: 1 }, batchSize: 200, backoffMs: 1, parkAfterAttempts: 100 }),
     );
     const arrived = () => receiver.webhookBatches.filter((b) => b.events[0]?.source === table).flatMap((b) => b.events.map((e) => e.uuid as string));
     const deadline = Date.now() + 60_000;
-    while ((await outbox.stats()).pending > 0 && Date.now() < deadline) await Promise.all(dispatchers.map((d) => d.runOnce()));
+    while ((await outbox.rowStats()).pending > 0 && Date.now() < deadline) await Promise.all(dispatchers.map((d) => d.runOnce()));
     receiver.setFault(undefined);
-    await Promise.all(dispatchers.map((d) => d.stop()));
+    await Promise.all(dispatchers.map((d) => d.shutdown()));
     const got = arrived();
     expect(new Set(got).size).toBe(5000);
     expect([...new Set(got)].every((u) => uuids.has(u))).toBe(true);
     expect(got.length).toBe(5000); // none twice: a failed request delivered nothing, so nothing is resent
-    expect(await outbox.stats()).toMatchObject({ pending: 0, processed: 5000, parked: 0 });
+    expect(await outbox.rowStats()).toMatchObject({ pending: 0, processed: 5000, parked: 0 });
   }, 120_000);
 
-  it('record() never throws anything but a CatalogViolationError, and never stores a non-JSON value', async () => {
+  it('record() never throws under the default validation, and never stores a non-JSON value', async () => {
     const outbox = await setup();
     const db = toSqlDatabase(driver.db);
     await fc.assert(
       fc.asyncProperty(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true }), async (note) => {
-        try {
-          await outbox.record(db, 'support.contacted', { topic: 't', note } as never);
-        } catch (error) {
-          expect(error).toBeInstanceOf(CatalogViolationError);
-        }
+        await outbox.record(db, 'support.contacted', { topic: 't', note } as never);
       }),
       { numRuns: 100, seed: 20261122 },
     );
