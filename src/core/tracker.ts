@@ -16,49 +16,85 @@ import {
 import { Router } from './router';
 import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
 
-/** Options shared by the Node and browser trackers. */
+/** Options shared by the Node and browser trackers (and the outbox). */
 export interface SharedTrackerOptions {
   /**
-   * What to do with an event that breaks its schema. Default `'report'`.
+   * What to do with an event that breaks its schema.
    * - `'report'`: deliver it (unknown properties removed) and call `onViolation`.
    * - `'drop'`: do not deliver it; count it as dropped (`invalid`).
    * - `'throw'`: throw a `CatalogViolationError` (tests and development).
+   * @default 'report'
    * @example validation: process.env.NODE_ENV === 'test' ? 'throw' : 'report'
    */
   validation?: ValidationMode;
-  /** PII and size guards. Default `{ pii: 'redact', maxStringLength: 255 }`. */
+  /**
+   * PII and size guards.
+   * @default { pii: 'redact', maxStringLength: 255, maxEventBytes: 32768 }
+   */
   guards?: {
-    /** `'redact'` (default) replaces personal data, `'drop-event'` drops the whole message, `'off'` skips the scan. */
+    /**
+     * `'redact'` replaces personal data, `'drop-event'` drops the whole message, `'off'` skips the scan.
+     * @default 'redact'
+     */
     pii?: 'redact' | 'drop-event' | 'off';
-    /** Strings longer than this are cut. Default 255. */
+    /**
+     * Strings longer than this are cut.
+     * @default 255
+     */
     maxStringLength?: number;
-    /** Property names allowed to carry personal data in every event (events add their own `pii.allow`). */
+    /**
+     * Property names allowed to carry personal data in every event (events add their own `pii.allow`).
+     * @default []
+     * @example allow: ['billing_email']
+     */
     allow?: string[];
-    /** Largest serialized event, in bytes; larger ones are dropped as `too_large`. Default 32768. */
+    /**
+     * Largest serialized event, in bytes; larger ones are dropped as `too_large`.
+     * @default 32768
+     */
     maxEventBytes?: number;
   };
-  /** Called for every rule a message broke, whatever was done about it. Never throws into track(). */
+  /**
+   * Called for every rule a message broke, whatever was done about it. Never throws into track().
+   * @default undefined (violations are counted in `stats().violations` only)
+   */
   onViolation?: (violation: Violation) => void;
   /**
    * Called for every problem that is not a catalog violation. Delivery problems arrive as a
    * `DeliveryError` (`destination`, `reason`, `count`, `retrying`, the original failure as `cause`):
    * `retrying: false` when messages were dropped, `retrying: true` once per outage while a
    * destination retries (nothing lost yet).
+   * @default undefined (problems are counted in `stats()` only)
    * @example onError: (error) => { if (error instanceof DeliveryError && !error.retrying) alert(error) }
    */
   onError?: (error: unknown) => void;
-  /** `true` logs what happens to each message through `console.debug`; or pass your own logger. Default `false`. */
+  /**
+   * `true` logs what happens to each message through `console.debug`; or pass your own logger.
+   * @default false
+   */
   debug?: boolean | ((message: string) => void);
-  /** Validate and count, but send nothing. Default `false`. */
+  /**
+   * Validate and count, but send nothing.
+   * @default false
+   */
   disabled?: boolean;
-  /** Names this service in every envelope (`source`). Default `null`. */
+  /**
+   * Names this service in every envelope (`source`).
+   * @default null
+   * @example source: 'billing-service'
+   */
   source?: string;
   /**
    * Handed the delivery promise of every message (Vercel's and Cloudflare's `waitUntil`), so a
    * serverless function is kept alive until its events are delivered.
+   * @default undefined
+   * @example waitUntil: (promise) => context.waitUntil(promise)
    */
   waitUntil?: (promise: Promise<unknown>) => void;
-  /** Extra destinations (e.g. `memoryDestination()` from `trackplan/testing`, or your own). */
+  /**
+   * Extra destinations (e.g. `memoryDestination()` from `trackplan/testing`, or your own).
+   * @default []
+   */
   destinations?: DestinationFactory[];
 }
 
