@@ -294,13 +294,17 @@ export function createFlagsSnapshot<F extends object>(
   flags: Readonly<Record<string, ResolvedFlag>>,
   onFirstRead: ExposureHook,
 ): FlagsSnapshot<F> {
-  const read = new Set<string>();
-  const lookup = (key: string): ResolvedFlag | undefined => (Object.hasOwn(flags, key) ? flags[key] : undefined);
-  const expose = (key: string, flag: ResolvedFlag) => {
-    if (read.has(key)) return;
-    read.add(key);
+  // One slot per flag: a read is one Map lookup and one flag test.
+  interface Slot {
+    flag: ResolvedFlag;
+    read: boolean;
+  }
+  const table = new Map<string, Slot>();
+  for (const key of Object.keys(flags)) table.set(key, { flag: flags[key], read: false });
+  const expose = (key: string, slot: Slot) => {
+    slot.read = true;
     try {
-      onFirstRead(distinctId, key, flag, specs[key]);
+      onFirstRead(distinctId, key, slot.flag, specs[key]);
     } catch {
       // An exposure must never break the read it came from.
     }
@@ -308,19 +312,19 @@ export function createFlagsSnapshot<F extends object>(
   const snapshot = {
     distinctId,
     get(key: string) {
-      const flag = lookup(key);
-      if (!flag) return false;
-      expose(key, flag);
-      return flag.value;
+      const slot = table.get(key);
+      if (slot === undefined) return false;
+      if (!slot.read) expose(key, slot);
+      return slot.flag.value;
     },
     isEnabled(key: string) {
-      const flag = lookup(key);
-      if (!flag) return false;
-      expose(key, flag);
-      return typeof flag.value === 'boolean' ? flag.value : flag.enabled;
+      const slot = table.get(key);
+      if (slot === undefined) return false;
+      if (!slot.read) expose(key, slot);
+      return typeof slot.flag.value === 'boolean' ? slot.flag.value : slot.flag.enabled;
     },
-    payload: (key: string) => lookup(key)?.payload,
-    fallbackReason: (key: string) => lookup(key)?.fallback,
+    payload: (key: string) => table.get(key)?.flag.payload,
+    fallbackReason: (key: string) => table.get(key)?.flag.fallback,
     bootstrap(): FlagsBootstrap {
       const featureFlags: Record<string, string | boolean> = {};
       const featureFlagPayloads: Record<string, JsonValue> = {};
