@@ -2,9 +2,12 @@
  * Tformance (seed 001): a tiered taxonomy in snake_case, past tense for completed actions,
  * `team_slug` on every team-scoped event, enriched person and team properties, and error tracking
  * without message text (type, fingerprint and route only).
+ * The plan branches on `is_feature_enabled()` without naming flags; the two below are the reference
+ * catalog's own: one boolean, one multivariate with a payload.
  */
 import * as z from 'zod';
 import { defineCatalog, defineEvent } from '../src/core/catalog';
+import { defineFlag } from '../src/core/flags';
 
 const teamSlug = z.string().min(1).max(64).describe('Slug of the team the event belongs to');
 const team = { team_slug: teamSlug };
@@ -92,6 +95,18 @@ export const catalog = defineCatalog({
     theme_switched: defineEvent({ description: 'The colour theme was switched (front end)', properties: z.object({ theme: z.enum(['light', 'dark', 'system']).describe('New theme') }) }),
     external_link_clicked: defineEvent({ description: 'An external link was clicked (front end)', properties: z.object({ url_domain: z.string().max(255).describe('Domain of the link, not the full URL'), placement: z.string().max(64).optional().describe('Where the link was') }) }),
   },
+  flags: {
+    'ai-insights-panel': defineFlag({ description: 'The AI adoption insights panel on the team dashboard', default: false }),
+    'onboarding-flow': defineFlag({
+      description: 'Which onboarding the team gets: the current one, or a guided flow that connects integrations step by step',
+      variants: ['control', 'guided'],
+      default: 'control',
+      payload: {
+        guided: z.object({
+          steps: z.array(z.enum(['github', 'jira', 'slack'])).min(1).describe('Integrations to connect, in order'),
+          skippable: z.boolean().describe('Whether a step may be skipped'),
+        }),
+      },
+    }),
+  },
 });
-
-export default catalog;

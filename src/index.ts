@@ -2,6 +2,9 @@
 // `trackplan/node` and `trackplan/browser`, so an app gets the types of the runtime it runs in.
 export { defineCatalog, defineEvent, defineCompiledCatalog } from './core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, GroupTypeOf, DestinationName } from './core/catalog';
+export { defineFlag } from './core/flags';
+export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec } from './core/flags';
+export type { FlagsOf, FlagKeyOf } from './core/catalog';
 export { compileJsonSchema, type JsonSchema } from './core/json-schema';
 export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from './core/client';
 export { createErrorTracker, type ErrorTracker, type ErrorContext } from './core/error-tracking';

@@ -2,6 +2,7 @@ import { join, relative, resolve } from 'node:path';
 import { generateClient, type ClientTarget } from './client-codegen';
 import { generateDocs } from './docs';
 import { assertWritable, GENERATED_MARK, readIfPresent, shownPath, writeGeneratedFile } from './generated-files';
+import { openFeatureManifest } from './flags-export';
 import { catalogJson, eventJsonSchema } from './json-schema-export';
 import { loadCatalog } from './load-catalog';
 
@@ -36,6 +37,11 @@ export async function generate(options: GenerateOptions): Promise<{ written: str
   files.set(join(resolve(options.cwd, options.out), 'index.ts'), generateClient(plan, header(ts), options.target));
   files.set(join(schemaDir, 'catalog.json'), `${JSON.stringify({ $comment: header((t) => t), ...plan }, null, 2)}\n`);
   for (const name of Object.keys(plan.events)) files.set(join(schemaDir, `${name}.json`), `${JSON.stringify({ $comment: header((t) => t), ...eventJsonSchema(plan, name) }, null, 2)}\n`);
+  const manifest = openFeatureManifest(catalog);
+  if (manifest && Object.hasOwn(plan.events, 'flags'))
+    throw new Error(`catalog "${plan.name}" has an event named "flags" and flags of its own: both would be written to ${shownPath(options.cwd, join(schemaDir, 'flags.json'))}; rename the event. Nothing was written.`);
+  // The OpenFeature CLI manifest next to the JSON Schema: `openfeature generate` reads it.
+  if (manifest) files.set(join(schemaDir, 'flags.json'), `${JSON.stringify({ $comment: header((t) => t), ...manifest }, null, 2)}\n`);
   files.set(join(docsDir, `${plan.name}-events.md`), generateDocs(plan, header(md)));
 
   const shown = (path: string) => shownPath(options.cwd, path);

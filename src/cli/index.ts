@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError, type Io } from './args';
 import { checkCatalog } from './check';
+import { checkFlags } from './flags-export';
 import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
@@ -16,7 +17,7 @@ const HELP: Record<string, string> = {
 
 Commands:
   generate <catalog.ts> --out <dir>   typed client, JSON Schema and event docs
-  check <catalog.ts>                  lint the plan (naming, consistency, GA4, PostHog, privacy)
+  check <catalog.ts>                  lint the plan (naming, consistency, GA4, PostHog, privacy, flags)
   diff <old catalog.json> <new>       classify changes as additive or breaking
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
@@ -77,7 +78,8 @@ const commands: Record<string, Command> = {
   async check(argv, io) {
     const { positionals, switches } = parseArgs(argv, { switches: ['json', 'strict'] });
     if (positionals.length !== 1) throw new UsageError('check needs exactly one <catalog>');
-    const findings = checkCatalog(catalogJson(await loadCatalog(positionals[0], io.cwd)));
+    const catalog = await loadCatalog(positionals[0], io.cwd);
+    const findings = [...checkCatalog(catalogJson(catalog)), ...checkFlags(catalog)];
     if (switches.has('json')) io.out(JSON.stringify({ file: positionals[0], findings }, null, 2));
     else
       for (const f of findings)

@@ -2,11 +2,12 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { INSPECTOR_DEFAULTS, startInspector } from '../node/inspector';
 import { parseArgs, UsageError, type Io } from './args';
+import type { RuntimeCatalog } from '../core/types';
 import { loadCatalog } from './load-catalog';
 
 const MIB = 1024 * 1024;
 
-export const INSPECT_HELP = `trackplan inspect --catalog <file> [--catalog <file> …] [--port 4400] [--secret <s>] [--json] [--out events.jsonl]
+export const INSPECT_HELP = `trackplan inspect --catalog <file> [--catalog <file> …] [--flag <key>=<value> …] [--port 4400] [--secret <s>] [--json] [--out events.jsonl]
                   [--keep ${INSPECTOR_DEFAULTS.keep}] [--keep-mb ${INSPECTOR_DEFAULTS.keepBytes / MIB}] [--body-limit-mb ${INSPECTOR_DEFAULTS.maxBodyBytes / MIB}]
 
 A local event inspector on 127.0.0.1: point posthog-js, posthog-node and the webhook at it
@@ -14,7 +15,23 @@ A local event inspector on 127.0.0.1: point posthog-js, posthog-node and the web
 the catalogs and shown live at the URL. --json prints each event as a JSON line; --out appends them to a file.
 It keeps the newest --keep events and at most --keep-mb MiB of them; request bodies past
 --body-limit-mb MiB (as sent or decompressed) get 413. Only http://127.0.0.1:<port> (or localhost)
-is served; other sites' pages may send events to it but not read them.`;
+is served; other sites' pages may send events to it but not read them.
+/flags/?v=2 answers every catalog flag at its default; --flag new-onboarding=test (a variant, true,
+false, or null for a missing flag) changes one, so posthog-js and posthog-node see that value.`;
+
+/** `--flag key=value`, checked against the catalogs' flags. */
+function flagOverride(text: string, catalogs: RuntimeCatalog[]): [string, string | boolean | null] {
+  const match = /^([^=]+)=(.*)$/s.exec(text);
+  if (!match) throw new UsageError(`--flag takes <key>=<value>, e.g. --flag new-onboarding=test (got ${JSON.stringify(text)})`);
+  const [, key, raw] = match;
+  const spec = catalogs.map((catalog) => catalog.flags?.[key]).find(Boolean);
+  if (!spec) throw new UsageError(`--flag ${key}: no catalog declares the flag "${key}"`);
+  const value = raw === 'null' ? null : spec.variants ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined;
+  if (value === undefined) throw new UsageError(`--flag ${key}: a boolean flag is true, false or null (got ${JSON.stringify(raw)})`);
+  if (typeof value === 'string' && !spec.variants!.includes(value))
+    throw new UsageError(`--flag ${key}: "${value}" is not one of its variants (${spec.variants!.join(', ')}), or null`);
+  return [key, value];
+}
 
 /** A whole number from `min` to `max`, or a usage error naming the flag. */
 function integerFlag(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -32,9 +49,12 @@ function mebibytesFlag(name: string, value: string): number {
 
 export async function inspectCommand(argv: string[], io: Io): Promise<number> {
   const catalogs: string[] = [];
+  const flagArgs: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--catalog') catalogs.push(argv[++i] ?? '');
+    else if (argv[i] === '--flag') flagArgs.push(argv[++i] ?? '');
+    else if (argv[i].startsWith('--flag=')) flagArgs.push(argv[i].slice('--flag='.length));
     else rest.push(argv[i]);
   }
   const { positionals, flags, switches } = parseArgs(rest, { flags: ['port', 'secret', 'out', 'keep', 'keep-mb', 'body-limit-mb'], switches: ['json'] });
@@ -47,8 +67,10 @@ export async function inspectCommand(argv: string[], io: Io): Promise<number> {
     maxBodyBytes: flags['body-limit-mb'] === undefined ? undefined : mebibytesFlag('body-limit-mb', flags['body-limit-mb']),
   };
   const loaded = await Promise.all(catalogs.map((file) => loadCatalog(file, io.cwd)));
+  const flagValues = Object.fromEntries(flagArgs.map((text) => flagOverride(text, loaded)));
   const inspector = await startInspector({
     catalogs: loaded,
+    flags: flagValues,
     ...limits,
     secret: flags.secret,
     onEvent(event) {

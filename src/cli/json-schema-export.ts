@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { descriptionOf, shapeOf } from '../core/catalog';
 import type { JsonSchema } from '../core/json-schema';
+import { flagsJson } from './flags-export';
 import type { CatalogJson, LoadedCatalog } from './load-catalog';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
@@ -34,6 +35,7 @@ export function catalogJson(catalog: LoadedCatalog): CatalogJson {
   }
   const groups: CatalogJson['groups'] = {};
   for (const [type, schema] of Object.entries(catalog.definition.groups ?? {})) groups[type] = objectJsonSchema(schema);
+  const flags = flagsJson(catalog);
   return {
     $schema: DRAFT,
     name: catalog.name,
@@ -41,6 +43,7 @@ export function catalogJson(catalog: LoadedCatalog): CatalogJson {
     ...(catalog.definition.person ? { person: objectJsonSchema(catalog.definition.person) } : {}),
     groups,
     events,
+    ...(flags ? { flags } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { TrackplanConfigError } from './errors';
+import { toRuntimeFlag, type AnyFlags, type FlagTypes, type RuntimeFlagSpec } from './flags';
 import type { RevenueMapping, RuntimeCatalog, RuntimeEventSpec, ValidationIssue, ValidationResult, Validator } from './types';
 
 /** Flattens intersections so editor hovers show one plain object. */
@@ -43,6 +44,7 @@ export interface CatalogDefinition<
   E extends AnyEvents = AnyEvents,
   P extends ObjectSchema | undefined = ObjectSchema | undefined,
   G extends Record<string, ObjectSchema> = Record<string, ObjectSchema>,
+  F extends AnyFlags = AnyFlags,
 > {
   /** The catalog's name: a slug (letters, digits, `-`, `_`). */
   name: string;
@@ -53,6 +55,8 @@ export interface CatalogDefinition<
   /** Group types and their properties for `groupIdentify`. */
   groups?: G;
   events: E;
+  /** Feature flags by key, each from `defineFlag()`. */
+  flags?: F;
 }
 
 type PropsInput<D> = D extends { properties: infer P extends ObjectSchema } ? z.input<P> : Record<string, never>;
@@ -65,9 +69,10 @@ export interface Catalog<
   Events extends object = Record<string, object>,
   Person extends object = Record<string, unknown>,
   Groups extends object = Record<string, Record<string, unknown>>,
+  Flags extends object = {},
 > extends RuntimeCatalog {
   /** Type carrier only; never set at run time. */
-  readonly '~types'?: { events: Events; person: Person; groups: Groups };
+  readonly '~types'?: { events: Events; person: Person; groups: Groups; flags: Flags };
 }
 
 /** A catalog defined with zod: it also keeps the schemas, for the CLI (JSON Schema, docs, diff). */
@@ -75,12 +80,14 @@ export interface ZodCatalog<
   E extends AnyEvents = AnyEvents,
   P extends ObjectSchema | undefined = ObjectSchema | undefined,
   G extends Record<string, ObjectSchema> = Record<string, ObjectSchema>,
+  F extends AnyFlags = {},
 > extends Catalog<
     { [K in keyof E & string]: Simplify<PropsInput<E[K]>> },
     P extends ObjectSchema ? z.input<P> : Record<string, never>,
-    { [K in keyof G & string]: z.input<G[K]> }
+    { [K in keyof G & string]: z.input<G[K]> },
+    FlagTypes<F>
   > {
-  readonly definition: CatalogDefinition<E, P, G>;
+  readonly definition: CatalogDefinition<E, P, G, F>;
 }
 
 export type EventsOf<C> = C extends Catalog<infer E, any, any> ? E : never;
@@ -89,6 +96,9 @@ export type PropsOf<C, N extends string> = N extends keyof EventsOf<C> ? EventsO
 export type PersonOf<C> = C extends Catalog<any, infer P, any> ? P : never;
 export type GroupsOf<C> = C extends Catalog<any, any, infer G> ? G : never;
 export type GroupTypeOf<C> = keyof GroupsOf<C> & string;
+/** `{ value, payload }` by flag key. */
+export type FlagsOf<C> = C extends Catalog<any, any, any, infer F> ? F : never;
+export type FlagKeyOf<C> = keyof FlagsOf<C> & string;
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)*$/;
 const CATALOG_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -98,7 +108,8 @@ export function defineCatalog<
   const E extends AnyEvents,
   P extends ObjectSchema | undefined = undefined,
   G extends Record<string, ObjectSchema> = {},
->(definition: CatalogDefinition<E, P, G>): ZodCatalog<E, P, G> {
+  const F extends AnyFlags = {},
+>(definition: CatalogDefinition<E, P, G, F>): ZodCatalog<E, P, G, F> {
   if (!definition || typeof definition !== 'object') throw new TrackplanConfigError('defineCatalog() needs an object: { name, version, events }.');
   const { name, version, events } = definition;
   if (typeof name !== 'string' || !CATALOG_NAME_PATTERN.test(name))
@@ -115,14 +126,19 @@ export function defineCatalog<
   for (const [groupType, schema] of Object.entries(definition.groups ?? {})) {
     groups[groupType] = zodValidator(schema, `${name}: group "${groupType}"`);
   }
+  if (definition.flags !== undefined && (!definition.flags || typeof definition.flags !== 'object'))
+    throw new TrackplanConfigError(`defineCatalog(${name}): flags must be an object of defineFlag() entries.`);
+  const flags: Record<string, RuntimeFlagSpec> = {};
+  for (const [key, flag] of Object.entries(definition.flags ?? {})) flags[key] = toRuntimeFlag(name, key, flag);
   return {
     name,
     version,
     events: runtimeEvents,
     person: definition.person ? zodValidator(definition.person, `${name}: person`) : undefined,
     groups,
+    ...(definition.flags ? { flags } : {}),
     definition,
-  } as ZodCatalog<E, P, G>;
+  } as ZodCatalog<E, P, G, F>;
 }
 
 function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefinition<any>): RuntimeEventSpec {

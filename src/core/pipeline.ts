@@ -1,5 +1,6 @@
 import { CatalogViolationError } from './errors';
 import { applyGuards, boundContainers, newKeyMemo, TOO_MANY_VALUES, type GuardFinding, type GuardOptions, type KeyMemo } from './guards';
+import { attachmentOf, type FlagsAttachable } from './flags';
 import type {
   AliasMessage,
   DropReason,
@@ -31,6 +32,11 @@ export interface TrackCallOptions {
   uuid?: string;
   correlationId?: string;
   entity?: EntityRef;
+  /**
+   * A snapshot from `tracker.flags.evaluate()`: the event carries the values the code branched on
+   * (PostHog: `$feature/<key>`; the envelope and webhook: `flags`).
+   */
+  flags?: FlagsAttachable;
 }
 
 /** Everything the pure pipeline steps need, handed in by the runtime entry. */
@@ -73,10 +79,13 @@ export type Prepared<M extends Message> =
   | { ok: true; message: M; violations: Violation[]; redactions: number }
   | { ok: false; reason: PipelineDropReason; violations: Violation[]; redactions: number; error: CatalogViolationError };
 
-/** Builds, validates and guards a `track` call. Pure, never throws. */
-export function prepareTrack(ctx: PipelineContext, name: string, props: unknown, options: TrackCallOptions = {}): Prepared<TrackMessage> {
+/**
+ * Builds, validates and guards a `track` call. Pure, never throws. `builtin` is an event of
+ * trackplan's own (the `$feature_flag_called` exposure) that no catalog declares.
+ */
+export function prepareTrack(ctx: PipelineContext, name: string, props: unknown, options: TrackCallOptions = {}, builtin?: RuntimeEventSpec): Prepared<TrackMessage> {
   const eventName = typeof name === 'string' ? name : String(name);
-  const spec: RuntimeEventSpec | undefined = typeof name === 'string' && Object.hasOwn(ctx.catalog.events, name) ? ctx.catalog.events[name] : undefined;
+  const spec: RuntimeEventSpec | undefined = builtin ?? (typeof name === 'string' && Object.hasOwn(ctx.catalog.events, name) ? ctx.catalog.events[name] : undefined);
   if (!spec) return refuse('unknown_event', [unknownEventViolation(ctx.catalog, eventName)], 0);
   const opts = safeOptions(options);
   const violations: Violation[] = [];
@@ -89,6 +98,18 @@ export function prepareTrack(ctx: PipelineContext, name: string, props: unknown,
   if (!guarded.ok) return refuse(guarded.reason, violations, guarded.redactions);
 
   const properties = guarded.value;
+  const flags = opts.flags ? attachmentOf(opts.flags) : undefined;
+  let flagPayloads: Record<string, JsonValue> | undefined;
+  let redactions = guarded.redactions;
+  if (flags?.payloads) {
+    // Payloads come from the flag service: the same guards as properties before any destination.
+    const payloadViolations: Violation[] = [];
+    const checkedPayloads = guard(ctx, flags.payloads, eventName, payloadViolations);
+    for (const violation of payloadViolations) violations.push(violation.path ? { ...violation, path: `$feature_flag_payloads.${violation.path}` } : violation);
+    if (!checkedPayloads.ok) return refuse(checkedPayloads.reason, violations, redactions + checkedPayloads.redactions);
+    redactions += checkedPayloads.redactions;
+    flagPayloads = checkedPayloads.value;
+  }
   const ms = ctx.now();
   const uuid = opts.uuid ?? ctx.newId(ms);
   const timestamp = opts.timestamp === undefined ? isoAt(ms) : toIsoTimestamp(opts.timestamp, ms);
@@ -107,8 +128,10 @@ export function prepareTrack(ctx: PipelineContext, name: string, props: unknown,
     library: ctx.library,
     revenue: spec.revenue ? revenueOf(properties, spec.revenue.amount, spec.revenue.currency) : null,
   };
+  if (flags) envelope.flags = flags.values;
+  if (flagPayloads) envelope.flag_payloads = flagPayloads;
   const message: TrackMessage = { type: 'track', uuid, timestamp, source: ctx.source, library: ctx.library, envelope };
-  return { ok: true, message, violations, redactions: guarded.redactions };
+  return { ok: true, message, violations, redactions };
 }
 
 /** Builds, validates and guards an `identify` call: traits typed by the catalog's person schema. */
@@ -356,6 +379,7 @@ function safeOptions(options: unknown): TrackCallOptions {
       uuid: optionalString(options.uuid),
       correlationId: optionalString(options.correlationId),
       entity,
+      flags: options.flags as FlagsAttachable | undefined,
     };
   } catch {
     return {};

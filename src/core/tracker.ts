@@ -14,7 +14,7 @@ import {
   violationToThrow,
 } from './pipeline';
 import { Router } from './router';
-import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
+import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, RuntimeEventSpec, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers (and the outbox). */
 export interface SharedTrackerOptions {
@@ -116,6 +116,8 @@ export interface CoreRuntime {
 
 export interface CoreTracker {
   track(name: string, props?: unknown, options?: TrackCallOptions): Promise<void>;
+  /** Tracks one of trackplan's own events (the flag exposure): same guards, books and destinations. */
+  trackBuiltin(spec: RuntimeEventSpec, props: Record<string, unknown>, options?: TrackCallOptions): Promise<void>;
   identify(distinctId: unknown, traits?: unknown, setOnce?: unknown): Promise<void>;
   alias(distinctId: unknown, alias: unknown): Promise<void>;
   group(groupType: unknown, groupKey: unknown, props?: unknown, distinctId?: string): Promise<void>;
@@ -237,6 +239,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
         const only = prepared.ok ? catalog.events[prepared.message.envelope.event].destinations : undefined;
         return dispatch(prepared, only);
       }),
+    trackBuiltin: (spec, props, callOptions) => entry(() => dispatch(prepareTrack(context, spec.name, props, callOptions, spec))),
     identify: (distinctId, traits, setOnce) => entry(() => dispatch(prepareIdentify(context, distinctId, traits, setOnce))),
     alias: (distinctId, alias) => entry(() => dispatch(prepareAlias(context, distinctId, alias))),
     group: (groupType, groupKey, props, distinctId) => entry(() => dispatch(prepareGroupIdentify(context, groupType, groupKey, props, distinctId))),

@@ -52,6 +52,8 @@ export interface RuntimeCatalog {
   events: Readonly<Record<string, RuntimeEventSpec>>;
   person?: Validator;
   groups: Readonly<Record<string, Validator>>;
+  /** Feature flags by key (`defineFlag`). Absent in catalogs without flags. */
+  flags?: Readonly<Record<string, import('./flags').RuntimeFlagSpec>>;
 }
 
 export type ViolationKind =
@@ -66,7 +68,9 @@ export type ViolationKind =
   | 'truncated'
   | 'non_json'
   | 'too_large'
-  | 'destination_rewrite';
+  | 'destination_rewrite'
+  | 'invalid_flag_payload'
+  | 'unknown_flag_variant';
 
 /** A report about one message that broke a rule. Passed to `onViolation`. */
 export interface Violation {
@@ -106,6 +110,10 @@ export interface Envelope {
   library: { name: string; version: string };
   /** Revenue extracted through the event's revenue mapping. */
   revenue: { amount: number; currency: string | null } | null;
+  /** Flag values the code branched on (`track(…, { flags })`), by flag key. Absent without a snapshot. */
+  flags?: Record<string, string | boolean>;
+  /** Payloads of flags marked `attachPayload: true`, guarded like properties. Absent when none. */
+  flag_payloads?: Record<string, JsonValue>;
 }
 
 interface MessageBase {
@@ -215,4 +223,6 @@ export interface TrackerStats {
   violations: number;
   redactions: number;
   destinations: Record<string, DestinationStats>;
+  /** Feature flag evaluations and the defaults used instead (Node tracker; `tracker.flags`). */
+  flags?: import('./flags').FlagStats;
 }

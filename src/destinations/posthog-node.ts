@@ -21,6 +21,12 @@ type PostHogConstructor = new (apiKey: string, options: Record<string, unknown>)
 export interface PostHogNodeOptions extends PostHogDirectOptions {
   /** Your own posthog-node instance. trackplan feeds it but does not shut it down. */
   client?: PostHogLike;
+  /**
+   * A project secret key (`phs_…`) or personal API key (`phx_…`) for local flag evaluation: the
+   * flags client then loads flag definitions and `tracker.flags.evaluate()` decides without a
+   * request. Passed to posthog-node as `secretKey`; events never use it.
+   */
+  secretKey?: string;
   /** `'client'` (default): through posthog-node. `'direct'`: trackplan's own `/batch/` transport. */
   transport?: 'client' | 'direct';
   /** Messages handed to posthog-node at a time, then flushed as one request (with this transport it replaces `batchSize`). Default 500. A partial window waits up to `flushIntervalMs` (default 1000). */

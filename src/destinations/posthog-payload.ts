@@ -31,7 +31,22 @@ export function capturePropertiesOf(message: TrackMessage): PostHogProperties {
   }
   // An event without a person: PostHog's own convention for anonymous server events.
   if (envelope.distinct_id === null) properties.$process_person_profile = false;
+  if (envelope.flags) addFlagProperties(properties, envelope.flags, envelope.flag_payloads);
   return properties;
+}
+
+/**
+ * The flag properties posthog-node's `capture({ flags })` adds (`$feature/<key>` for every flag,
+ * sorted `$active_feature_flags`), plus posthog-js's `$feature_flag_payloads` for attached payloads.
+ */
+function addFlagProperties(properties: PostHogProperties, flags: Record<string, string | boolean>, payloads: Record<string, JsonValue> | undefined): void {
+  const active: string[] = [];
+  for (const key of Object.keys(flags)) {
+    properties[`$feature/${key}`] = flags[key];
+    if (flags[key] !== false) active.push(key);
+  }
+  if (active.length) properties.$active_feature_flags = active.sort();
+  if (payloads && Object.keys(payloads).length) properties.$feature_flag_payloads = payloads;
 }
 
 /** Maps any message to the PostHog wire event, as posthog-node would build it. */

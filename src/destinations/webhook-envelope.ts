@@ -16,6 +16,10 @@ export interface WebhookEnvelope {
   source: string | null;
   schema_version: number;
   properties: Record<string, JsonValue>;
+  /** Flag values the code branched on (`track(…, { flags })`); present only on such events. */
+  flags?: Record<string, string | boolean>;
+  /** Payloads of flags marked `attachPayload: true`, guarded like properties; present only when any. */
+  flag_payloads?: Record<string, JsonValue>;
 }
 
 /** `organization_id` is the `organization` group's key, else an `organization_id` property. */
@@ -27,7 +31,7 @@ export function organizationIdOf(envelope: Envelope): string | null {
 }
 
 export function toWebhookEnvelope(envelope: Envelope): WebhookEnvelope {
-  return {
+  const out: WebhookEnvelope = {
     uuid: envelope.uuid,
     event_name: envelope.event,
     occurred_at: envelope.timestamp,
@@ -40,4 +44,8 @@ export function toWebhookEnvelope(envelope: Envelope): WebhookEnvelope {
     schema_version: envelope.schema_version,
     properties: envelope.properties,
   };
+  // Only events tracked with a flag snapshot pay for these fields: the queue is bounded by bytes.
+  if (envelope.flags) out.flags = envelope.flags;
+  if (envelope.flag_payloads) out.flag_payloads = envelope.flag_payloads;
+  return out;
 }

@@ -33,7 +33,7 @@ const gzipBatches = packedBatches({
 });
 
 /** posthog-node is an optional peer: load it only when PostHog is configured. */
-function loadPostHogConstructor(): unknown {
+export function loadPostHogConstructor(): unknown {
   try {
     return (requireFromHere('posthog-node') as { PostHog: unknown }).PostHog;
   } catch (error) {

@@ -1,9 +1,10 @@
 // `trackplan/node`: the isomorphic surface plus the Node tracker and its helpers.
 export * from '../index';
 export { createTracker, type NodeTracker, type NodeTrackerOptions } from './tracker';
+export type { NodeFlags, NodeFlagsOptions, EvaluateOptions, FlagGroup } from './flags';
 export { createTrackerFromEnv } from './env';
 export type { NodeDestinationOptions } from './destinations';
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature';
 export { distinctIdFromCookie } from './cookie';
-export { startInspector, type Inspector, type InspectorOptions, type InspectedEvent } from './inspector';
+export { startInspector, type Inspector, type InspectorOptions, type InspectedEvent, type InspectorFlag } from './inspector';
 export type { TrackContext } from './context';

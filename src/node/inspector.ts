@@ -7,6 +7,7 @@ import type { RuntimeCatalog } from '../core/types';
 import { BodyTooLargeError, readBoundedBody } from './body-limit';
 import { boundedJsonLog } from './bounded-log';
 import { decideAccess, isFlagsPath, POSTHOG_PATHS, requestPath } from './inspector-access';
+import { inspectorFlags, requestedFlagKeys, type InspectorFlag } from './inspector-flags';
 import { INSPECTOR_PAGE } from './inspector-page';
 import { decodePostHogBody } from './posthog-wire';
 import { verifyWebhookSignature } from './webhook-signature';
@@ -68,10 +69,20 @@ export interface InspectorOptions {
    */
   maxStreamBacklogBytes?: number;
   onEvent?: (event: InspectedEvent) => void;
+  /**
+   * Flag values `/flags` answers, over the catalogs' defaults: a variant, `true`/`false`, `null`
+   * (missing), or `{ value, payload }`.
+   * @default {} (every flag at its catalog default)
+   */
+  flags?: Record<string, InspectorFlag>;
 }
+
+export type { InspectorFlag };
 
 export interface Inspector {
   url: string;
+  /** Changes what `/flags` answers from now on (merged over earlier overrides). */
+  setFlags(flags: Record<string, InspectorFlag>): void;
   /** A copy of the kept events, oldest first (bounded by `keep` and `keepBytes`). */
   events(): InspectedEvent[];
   close(): Promise<void>;
@@ -81,7 +92,6 @@ export interface Inspector {
 const ENVELOPE_KEYS = new Set(['schema_version', 'source', 'correlation_id', 'entity_type', 'entity_id', 'token', 'distinct_id']);
 // How long a sender whose body was refused (413) may go on sending before its connection is closed.
 const REFUSED_BODY_GRACE_MS = 2000;
-const FLAGS_ANSWER = '{"featureFlags":{},"flags":{}}';
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -114,6 +124,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const maxStreamBacklogBytes = positiveInteger('maxStreamBacklogBytes', options.maxStreamBacklogBytes, INSPECTOR_DEFAULTS.maxStreamBacklogBytes);
   const requestedPort = validPort(options.port);
   const log = boundedJsonLog(keep, keepBytes);
+  const flagService = inspectorFlags(options.catalogs, options.flags);
   const streams = new Set<ServerResponse>();
   // Several catalogs may share an event name (omoi and eSIM both have payment_succeeded).
   const byEvent = new Map<string, RuntimeCatalog[]>();
@@ -252,15 +263,24 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         return;
       }
       if (path.endsWith('/array.js') && arrayJs) return void res.writeHead(200, { 'content-type': 'application/javascript' }).end(arrayJs);
-      if (isFlagsPath(path)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(FLAGS_ANSWER);
+      if (isFlagsPath(path)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(flagService.answer());
       return void res.writeHead(404).end();
     }
     readBoundedBody(req, maxBodyBytes)
       .then((body) => {
-        if (isFlagsPath(path)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(FLAGS_ANSWER);
+        if (isFlagsPath(path)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(flagService.answer(flagKeysOf(body, req)));
         receive(req, res, path, body);
       })
       .catch((error: unknown) => refuse(req, res, error));
+  }
+
+  /** The keys a flags request asks for; a body it cannot read asks for every flag. */
+  function flagKeysOf(body: Buffer, req: IncomingMessage): string[] | undefined {
+    try {
+      return body.length ? requestedFlagKeys(decodePostHogBody(body, req.headers['content-type'], req.url, maxBodyBytes)[0]) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   // No request may end the process: whatever a handler throws becomes that request's answer.
@@ -278,6 +298,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    setFlags: (flags) => flagService.set(flags),
     events: () => JSON.parse(log.toJsonArray()) as InspectedEvent[],
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,7 +7,8 @@ import { createUuidV7 } from '../core/uuid';
 import type { GroupOptions, GroupProps, Tracker } from '../core/typed';
 import { LIBRARY } from '../core/version';
 import { createContextScope, type TrackContext } from './context';
-import { nodeDestinations, type NodeDestinationOptions } from './destinations';
+import { loadPostHogConstructor, nodeDestinations, type NodeDestinationOptions } from './destinations';
+import { createNodeFlags, flagsTimeoutOf, posthogFlagsSource, type NodeFlags, type NodeFlagsOptions } from './flags';
 
 export interface NodeTrackerOptions extends SharedTrackerOptions, NodeDestinationOptions {
   /**
@@ -22,6 +23,8 @@ export interface NodeTrackerOptions extends SharedTrackerOptions, NodeDestinatio
    * @default undefined
    */
   groups?: Record<string, string>;
+  /** Feature flags (`tracker.flags`): evaluation timeout and exposure memory. */
+  flags?: NodeFlagsOptions;
 }
 
 export interface NodeTracker<C extends Catalog<any, any, any>> extends Tracker<C> {
@@ -29,6 +32,8 @@ export interface NodeTracker<C extends Catalog<any, any, any>> extends Tracker<C
   groupIdentify<const G extends import('../core/catalog').GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
   /** Runs `fn` with request-scoped defaults (distinct id, groups, correlation id) for every call inside it. */
   withContext<T>(context: TrackContext, fn: () => T): T;
+  /** The catalog's feature flags: `await tracker.flags.evaluate(distinctId)` gives a typed snapshot. */
+  readonly flags: NodeFlags<C>;
 }
 
 /**
@@ -53,6 +58,15 @@ export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, 
     idleReason,
   });
   let defaults = checkedDefaults(options);
+  const reportError = (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // A throwing callback must never reach the caller.
+    }
+  };
+  const flagsSource = posthogFlagsSource(options.posthog, flagsTimeoutOf(options.flags), loadPostHogConstructor);
+  const flags = createNodeFlags(catalog, core, flagsSource, options.flags ?? {}, { onError: reportError });
   const scope = createContextScope();
 
   /** The call's options over the request context's over the tracker's defaults. */
@@ -91,9 +105,13 @@ export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, 
     optIn: () => core.setOptedOut(false),
     isOptedOut: core.isOptedOut,
     withContext: (context, fn) => scope.run(context, fn),
+    flags: flags.flags,
     flush: core.flush,
-    shutdown: core.shutdown,
-    stats: core.stats,
+    async shutdown(timeoutMs?: number) {
+      await core.shutdown(timeoutMs);
+      await flagsSource.shutdown(timeoutMs ?? 5000).catch(reportError);
+    },
+    stats: () => ({ ...core.stats(), flags: flags.stats() }),
   } as NodeTracker<C>;
 }
 
