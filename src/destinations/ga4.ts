@@ -1,5 +1,5 @@
 import type { DeliveryOutcome, DestinationFactory, Message } from '../core/types';
-import { ga4EventName, ga4Params, ga4UserProperties, type Ga4Rewrite } from './ga4-rules';
+import { ga4EventName, ga4Params, ga4UserProperties, type Ga4Rewrite } from './_shared/ga4-rules';
 
 export interface Ga4Options {
   /** `G-…`. */

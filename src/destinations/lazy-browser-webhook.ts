@@ -1,9 +1,9 @@
 import type { DeliveryOutcome, Destination, DestinationFactory, Message } from '../core/types';
 import type { BrowserWebhookOptions, browserWebhookDestination } from './browser-webhook';
 import { waitAtMost } from '../core/wait';
-import { assertHttpUrl } from './url';
-import { toWebhookEnvelope } from './webhook-envelope';
-import { handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
+import { assertHttpUrl } from './_shared/url';
+import { toWebhookEnvelope } from './_shared/webhook-envelope';
+import { handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './_shared/webhook-handoff';
 
 /** Messages held while the webhook module loads; beyond this the oldest are dropped and counted. */
 export const WEBHOOK_HELD_LIMIT = 1000;

@@ -1,5 +1,5 @@
 import type { DeliveryOutcome, DestinationFactory, JsonValue, Message } from '../core/types';
-import { capturePropertiesOf } from './posthog-payload';
+import { capturePropertiesOf } from './_shared/posthog-payload';
 
 /** The public posthog-js methods trackplan uses; the snippet's queueing stub has all of them. */
 export interface PostHogJsLike {

@@ -1,8 +1,8 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory, Message } from '../core/types';
-import { BatchQueue, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
-import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
-import { capturePropertiesOf } from './posthog-payload';
+import { BatchQueue, queueOptions, type AttemptResult, type BatchStore } from './_shared/batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './_shared/http';
+import { capturePropertiesOf } from './_shared/posthog-payload';
 import type { PostHogDirectOptions } from './posthog-direct';
 
 /** The part of a posthog-node client trackplan calls. */

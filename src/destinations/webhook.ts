@@ -1,10 +1,10 @@
 import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DestinationFactory } from '../core/types';
-import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
-import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
-import { toWebhookEnvelope } from './webhook-envelope';
+import { BatchQueue, queueOptions, type BatchStore } from './_shared/batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './_shared/http';
+import { toWebhookEnvelope } from './_shared/webhook-envelope';
 
-export type { FetchLike } from './http';
+export type { FetchLike } from './_shared/http';
 
 export interface WebhookOptions {
   /** Where to POST `{ "events": [envelope, …] }`. */

@@ -3,7 +3,7 @@ import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory } from '../core/types';
-import { packedBatches } from '../destinations/packed-batches';
+import { packedBatches } from '../destinations/_shared/packed-batches';
 import { posthogNodeDestination, type PostHogNodeOptions } from '../destinations/posthog-node';
 import { posthogDirectDestination } from '../destinations/posthog-direct';
 import { webhookDestination, type WebhookOptions } from '../destinations/webhook';

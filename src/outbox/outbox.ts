@@ -5,7 +5,7 @@ import { prepareTrack, type PipelineContext, type TrackCallOptions } from '../co
 import type { Envelope, Violation } from '../core/types';
 import { createUuidV7 } from '../core/uuid';
 import { LIBRARY } from '../core/version';
-import { organizationIdOf } from '../destinations/webhook-envelope';
+import { organizationIdOf } from '../destinations/_shared/webhook-envelope';
 import { randomFillSync } from 'node:crypto';
 import { migrationSql } from './schema-sql';
 import { quoteTable, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql';

@@ -1,4 +1,4 @@
-import type { Envelope, JsonValue } from '../core/types';
+import type { Envelope, JsonValue } from '../../core/types';
 
 /**
  * The envelope a webhook receives: BatchTrack's field names, every field present (`null` when

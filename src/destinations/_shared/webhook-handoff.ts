@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryReporter } from '../core/types';
+import type { DeliveryOutcome, DeliveryReporter } from '../../core/types';
 
 /** What the page gives the webhook destination: beacon, storage, and the page-hide signal. */
 export interface BrowserWebhookRuntime {
