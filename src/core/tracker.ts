@@ -13,7 +13,7 @@ import {
   type ValidationMode,
 } from './pipeline';
 import { Router } from './router';
-import type { DeliveryOutcome, DestinationFactory, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
+import type { DeliveryOutcome, DestinationEntry, Message, RuntimeCatalog, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers. */
 export interface SharedTrackerOptions {
@@ -51,8 +51,12 @@ export interface SharedTrackerOptions {
    * serverless function is kept alive until its events are delivered.
    */
   waitUntil?: (promise: Promise<unknown>) => void;
-  /** Extra destinations (e.g. `memoryDestination()` from `trackplan/testing`, or your own). */
-  destinations?: DestinationFactory[];
+  /**
+   * Your own destinations: objects `{ name, send(message) }` (see `Destination`), `createHttpDestination(…)`,
+   * or `memoryDestination()` from `trackplan/testing`.
+   * @default []
+   */
+  destinations?: DestinationEntry[];
 }
 
 export interface CoreRuntime {
@@ -61,7 +65,7 @@ export interface CoreRuntime {
   now(): number;
   library: { name: string; version: string };
   log(message: string): void;
-  destinations: DestinationFactory[];
+  destinations: DestinationEntry[];
   /** Why nothing will be sent, for the debug log (e.g. no API key in the environment). */
   idleReason?: string;
   /**

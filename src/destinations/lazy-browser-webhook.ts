@@ -1,6 +1,7 @@
-import type { DeliveryOutcome, Destination, DestinationFactory, Message } from '../core/types';
+import type { DeliveryOutcome, DestinationFactory, Message, ReportingDestination } from '../core/types';
 import type { BrowserWebhookOptions, browserWebhookDestination } from './browser-webhook';
 import { waitAtMost } from '../core/wait';
+import type { BrowserEnv, Builtin } from './_shared/builtin';
 import { assertHttpUrl } from './_shared/url';
 import { toWebhookEnvelope } from './_shared/webhook-envelope';
 import { handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './_shared/webhook-handoff';
@@ -31,7 +32,7 @@ export function lazyBrowserWebhook(
   const url = assertHttpUrl(options.url, 'webhook.url'); // a configuration mistake throws at createTracker, as before
 
   return (reporter) => {
-    let real: Destination | undefined;
+    let real: ReportingDestination | undefined;
     let failure: unknown;
     let held: Held[] = [];
     let hidden = false;
@@ -112,3 +113,9 @@ export function lazyBrowserWebhook(
     };
   };
 }
+
+/** The browser tracker's `webhook` option: its batching, retry and HTTP code loads with import() only when configured. */
+export const webhookForBrowser: Builtin<BrowserWebhookOptions, BrowserEnv> = {
+  name: 'webhook',
+  create: (options, env) => lazyBrowserWebhook(options, { sendBeacon: env.sendBeacon, storage: env.storage, onPageHide: env.onPageHide }, () => import('./browser-webhook')),
+};

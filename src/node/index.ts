@@ -2,7 +2,9 @@
 export * from '../index';
 export { createTracker, type NodeTracker, type NodeTrackerOptions } from './tracker';
 export { createTrackerFromEnv } from './env';
-export type { NodeDestinationOptions } from './destinations';
+export { createHttpDestination, type NodeDestinationOptions } from './destinations';
+export type { HttpDestinationOptions } from '../destinations/http-destination';
+export type { FetchLike } from '../destinations/_shared/http';
 export { verifyWebhookSignature, signWebhookBody } from './webhook-signature';
 export { distinctIdFromCookie } from './cookie';
 export { startInspector, type Inspector, type InspectorOptions, type InspectedEvent } from './inspector';

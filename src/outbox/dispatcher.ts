@@ -2,7 +2,7 @@ import type { Catalog } from '../core/catalog';
 import { TrackplanConfigError } from '../core/errors';
 import { describeError, type ValidationMode } from '../core/pipeline';
 import { Router } from '../core/router';
-import type { DeliveryOutcome, DestinationFactory, TrackMessage, Violation } from '../core/types';
+import type { DeliveryOutcome, DestinationEntry, TrackMessage, Violation } from '../core/types';
 import { nodeDestinations, type NodeDestinationOptions } from '../node/destinations';
 import { applyCatalog } from './apply-catalog';
 import type { Outbox } from './outbox';
@@ -14,7 +14,7 @@ export type OutboxViolation = Violation & { rowId: string };
 
 export interface DispatcherOptions extends NodeDestinationOptions {
   /** Extra destinations (e.g. `memoryDestination()`). */
-  destinations?: DestinationFactory[];
+  destinations?: DestinationEntry[];
   /** Rows claimed per pass. Default 500. */
   batchSize?: number;
   /** Deliveries per row before it is parked with its `last_error`. Default 10. */
@@ -95,12 +95,8 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
       // never let a callback stop the loop
     }
   };
-  // The table is the retry queue: destinations try each batch only twice.
-  const fastFail = {
-    posthog: options.posthog ? { maxAttempts: 2, retryBaseMs: 100, ...options.posthog } : undefined,
-    webhook: options.webhook ? { maxAttempts: 2, retryBaseMs: 100, flushIntervalMs: 50, ...options.webhook } : undefined,
-  };
-  const router = new Router([...nodeDestinations(fastFail), ...(options.destinations ?? [])], { onError, onViolation: () => {}, debug: (m) => log?.(m) });
+  // The table is the retry queue: destinations try each batch only twice (the registry's outbox settings).
+  const router = new Router([...nodeDestinations(options, 'outbox'), ...(options.destinations ?? [])], { onError, onViolation: () => {}, debug: (m) => log?.(m) });
   const { db, table, catalog } = outbox;
   let running = false;
   let stopped = false;

@@ -37,7 +37,7 @@ export async function pageBytes(source: string): Promise<PageBytes> {
     write: false,
     external: ['posthog-js'],
     // The browser build, as a bundler picks it through the package's `browser` export conditions.
-    alias: { trackplan: './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js' },
+    alias: { trackplan: './dist/browser/index.js', 'trackplan/browser': './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js' },
     metafile: true,
     logLevel: 'error',
   });
