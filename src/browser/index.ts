@@ -1,4 +1,7 @@
 // `trackplan/browser`: the isomorphic surface plus the browser tracker and snippet injection.
 export * from '../index';
 export { injectSnippets } from '../core/snippets';
-export { createTracker, type BrowserTracker, type BrowserTrackerOptions } from './tracker';
+export { createTracker, type BrowserTracker, type BrowserTrackerOptions, type BrowserDestinationOptions } from './tracker';
+export { createHttpDestination } from './destinations';
+export type { HttpDestinationOptions } from '../destinations/_shared/http-options';
+export type { FetchLike } from '../destinations/_shared/http';

@@ -1,33 +1,23 @@
 import type { Catalog } from '../core/catalog';
-import { checkConsent, checkGa4MeasurementId, checkHttpUrl, checkPositiveInteger, checkPostHogKey, isConsentState } from '../core/config-rules';
+import { checkConsent, checkPositiveInteger, isConsentState } from '../core/config-rules';
 import { TrackplanConfigError } from '../core/errors';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
 import type { Tracker } from '../core/typed';
-import type { ConsentState, DestinationFactory } from '../core/types';
+import type { ConsentState } from '../core/types';
 import { LIBRARY } from '../core/version';
-import type { BrowserWebhookOptions } from '../destinations/browser-webhook';
-import { ga4Destination, type Gtag } from '../destinations/ga4';
-import { lazyBrowserWebhook } from '../destinations/lazy-browser-webhook';
-import { posthogJsDestination, type CaptureResultLike, type PostHogJsLike } from '../destinations/posthog-js';
+import type { BrowserEnv, PageWindow } from '../destinations/_shared/builtin';
+import type { PostHogJsLike } from '../destinations/posthog-js';
+import { BROWSER_BUILTINS, builtinDestinations, type BuiltinOptions } from '../destinations/registry';
 import { ConsentGate } from './consent';
 import { BrowserIdentity } from './identity';
 import { createBeforeSend } from './posthog-guard';
 import { installPostHogGuard } from './snippet-hold';
 
-export interface BrowserTrackerOptions extends SharedTrackerOptions {
-  /**
-   * PostHog through posthog-js: `{ client: window.posthog }` when the snippet loaded it (its queueing
-   * stub is fine), or `{ apiKey, host, options }` to have trackplan import and initialise posthog-js.
-   */
-  posthog?: { client: PostHogJsLike } | { apiKey: string; host?: string; options?: Record<string, unknown> };
-  /** GA4 through `window.gtag` / `dataLayer`. */
-  ga4?: { measurementId: string };
-  /**
-   * A JSON webhook: fetch with keepalive, `sendBeacon` when the page hides, unsent events kept for the
-   * next page. Its code loads with `import()` when configured; meanwhile events wait (at most 1000).
-   */
-  webhook?: BrowserWebhookOptions;
+/** The browser tracker's built-in destination options (`posthog`, `ga4`, `webhook`), from the registry. */
+export type BrowserDestinationOptions = BuiltinOptions<typeof BROWSER_BUILTINS>;
+
+export interface BrowserTrackerOptions extends SharedTrackerOptions, BrowserDestinationOptions {
   /** Default `'granted'`. With `'pending'` messages wait in memory (at most `maxHeld`); with `'denied'` they are dropped and counted. */
   consent?: ConsentState;
   /** Messages held while consent is pending. Default 1000. */
@@ -41,7 +31,7 @@ export interface BrowserTracker<C extends Catalog<any, any, any>> extends Tracke
   getDistinctId(): string;
 }
 
-type BrowserWindow = Window & { gtag?: Gtag; dataLayer?: unknown[]; posthog?: PostHogJsLike };
+type BrowserWindow = Window & PageWindow;
 
 /**
  * The browser tracker. Throws only here, for configuration mistakes; `track()` and friends never
@@ -59,26 +49,15 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   let reportViolation: (v: import('../core/types').Violation) => void = () => {};
   const beforeSend = createBeforeSend(allow, (v) => reportViolation(v));
 
-  const destinations: DestinationFactory[] = [];
-  if (options.posthog) destinations.push(posthogJsDestination({ client: posthogLoader(options.posthog, beforeSend, (c) => (posthogClient = c), win) }));
-  if (options.ga4) {
-    checkGa4MeasurementId(options.ga4.measurementId, 'measurementId', 'ga4');
-    destinations.push(ga4Destination(options.ga4, { gtag: () => gtagOf(win) }));
-  }
-  if (options.webhook) {
-    // Its batching, retry and HTTP code loads with import() only when a webhook is configured.
-    destinations.push(
-      lazyBrowserWebhook(
-        options.webhook,
-        {
-          sendBeacon: win?.navigator?.sendBeacon ? (url, body) => win.navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : undefined,
-          storage,
-          onPageHide: win ? (listener) => onPageHide(win, listener) : undefined,
-        },
-        () => import('../destinations/browser-webhook'),
-      ),
-    );
-  }
+  const env: BrowserEnv = {
+    window: win,
+    storage,
+    sendBeacon: win?.navigator?.sendBeacon ? (url, body) => win.navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : undefined,
+    onPageHide: win ? (listener) => onPageHide(win, listener) : undefined,
+    posthogBeforeSend: beforeSend,
+    onPostHogClient: (client) => (posthogClient = client as PostHogJsLike),
+  };
+  const destinations = builtinDestinations('browser', BROWSER_BUILTINS, options as Record<string, unknown>, env);
 
   const core = createCoreTracker(catalog, options, {
     // A page tracks a few events a second: a random v4 id each costs nothing that matters, where
@@ -93,15 +72,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   reportViolation = core.reportViolation;
   // Once violations can be reported: the guard may run at once, over what the snippet held for it.
   if (options.posthog && 'client' in options.posthog) installPostHogGuard(win, options.posthog.client, beforeSend, (error) => options.onError?.(error));
-  const setConsentOnDestinations = (state: ConsentState) => {
-    for (const destination of core.router.destinations) {
-      try {
-        destination.setConsent?.(state);
-      } catch (error) {
-        options.onError?.(error);
-      }
-    }
-  };
+  const setConsentOnDestinations = (state: ConsentState) => core.router.setConsent(state);
   // Only what the application decides reaches PostHog and GA4: the default leaves their own stored
   // consent alone (an opt-out the visitor gave posthog-js on an earlier page stays, no $opt_in each load).
   if (options.consent !== undefined && consent !== 'pending') setConsentOnDestinations(consent);
@@ -144,13 +115,7 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     reset() {
       identity.reset();
       groups = undefined;
-      for (const destination of core.router.destinations) {
-        try {
-          destination.reset?.();
-        } catch (error) {
-          options.onError?.(error);
-        }
-      }
+      core.router.reset();
     },
     setConsent(state) {
       if (!isConsentState(state)) return void options.onError?.(new TrackplanConfigError(`setConsent: expected 'granted', 'denied' or 'pending' (got ${JSON.stringify(state)}).`));
@@ -171,64 +136,6 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     shutdown: core.shutdown,
     stats: core.stats,
   } as BrowserTracker<C>;
-}
-
-/** The client, resolved once: the given one (its guard installed by createTracker) or posthog-js imported on demand. */
-function posthogLoader(
-  config: NonNullable<BrowserTrackerOptions['posthog']>,
-  beforeSend: (event: CaptureResultLike | null) => CaptureResultLike | null,
-  onReady: (client: PostHogJsLike) => void,
-  win: BrowserWindow | undefined,
-): () => Promise<PostHogJsLike> {
-  let ready: Promise<PostHogJsLike> | undefined;
-  if ('client' in config) {
-    const given = config.client;
-    if (!given || typeof given.capture !== 'function') throw new TrackplanConfigError('[posthog] client must be a posthog-js instance (or the snippet\'s window.posthog).');
-    onReady(given);
-    // The snippet's stub is replaced by the real instance when array.js loads, and posthog-js never
-    // reads the stub again: from then on calls go to window.posthog.
-    const current = () => {
-      const loaded: PostHogJsLike | undefined = win?.posthog;
-      if (loaded && loaded !== given && isSnippetStub(given) && !isSnippetStub(loaded)) {
-        onReady(loaded);
-        return loaded;
-      }
-      return given;
-    };
-    return () => Promise.resolve(current());
-  }
-  checkPostHogKey(config.apiKey, 'apiKey', 'posthog');
-  const host = config.host === undefined ? 'https://us.i.posthog.com' : checkHttpUrl(config.host, 'host', 'posthog').toString().replace(/\/+$/, '');
-  return () =>
-    (ready ??= import('posthog-js').then((module) => {
-      const posthog = (module.default ?? module) as unknown as PostHogJsLike & { init(key: string, options: Record<string, unknown>): PostHogJsLike | undefined };
-      const userBeforeSend = config.options?.before_send as ((e: CaptureResultLike | null) => CaptureResultLike | null) | undefined;
-      const client = posthog.init(config.apiKey, {
-        api_host: host,
-        ...config.options,
-        before_send: userBeforeSend ? (event: CaptureResultLike | null) => beforeSend(userBeforeSend(event)) : beforeSend,
-      }) ?? posthog;
-      onReady(client);
-      return client;
-    }));
-}
-
-/** The snippet's queueing stub: an array carrying the snippet version (`__SV`), not yet a posthog-js instance. */
-function isSnippetStub(client: unknown): boolean {
-  return Array.isArray(client) && '__SV' in client;
-}
-
-function gtagOf(win: BrowserWindow | undefined): Gtag {
-  if (!win) throw new Error('[trackplan] [ga4] gtag needs a browser window');
-  win.dataLayer = win.dataLayer || [];
-  if (typeof win.gtag !== 'function') {
-    // The standard gtag shim: calls queue in dataLayer until gtag.js processes them.
-    win.gtag = function gtag() {
-      // eslint-disable-next-line prefer-rest-params
-      win.dataLayer!.push(arguments);
-    };
-  }
-  return win.gtag;
 }
 
 function onPageHide(win: BrowserWindow, listener: () => void): void {

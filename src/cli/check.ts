@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../core/json-schema';
 import { isSensitiveKey } from '../core/guards';
-import { GA4_LIMITS, ga4EventName, ga4Params } from '../destinations/ga4-rules';
+import { GA4_LIMITS, ga4EventName, ga4Params } from '../destinations/_shared/ga4-rules';
 import type { CatalogJson } from './load-catalog';
 
 export interface Finding {

@@ -1,9 +1,9 @@
 import type { JsonSchema } from '../core/json-schema';
 import type { Envelope, TrackMessage } from '../core/types';
 import { LIBRARY } from '../core/version';
-import { ga4EventName, ga4Params } from '../destinations/ga4-rules';
-import { toPostHogEvent } from '../destinations/posthog-payload';
-import { toWebhookEnvelope } from '../destinations/webhook-envelope';
+import { ga4EventName, ga4Params } from '../destinations/_shared/ga4-rules';
+import { toPostHogEvent } from '../destinations/_shared/posthog-payload';
+import { toWebhookEnvelope } from '../destinations/_shared/webhook-envelope';
 import type { CatalogJson } from './load-catalog';
 import { sampleObject } from './samples';
 

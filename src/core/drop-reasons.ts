@@ -22,6 +22,9 @@ export const DROP_REASONS = [
   'client_queue_overflow',
   // A destination could not take or deliver it.
   'destination_error',
+  'destination_dropped',
+  'destination_unavailable',
+  'loading_overflow',
   'unsupported',
   'queue_overflow',
   'shutdown_timeout',

@@ -1,6 +1,7 @@
 import { DeliveryError, TrackplanConfigError } from './errors';
 import { describeError } from './pipeline';
-import type { DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, DestinationStats, DropCounts, DropReason, Message, Violation } from './types';
+import type { ConsentState, DeliveryOutcome, DeliveryReporter, DestinationEntry, DestinationStats, DropCounts, DropReason, Message, ReportingDestination, Violation } from './types';
+import { bookedDestination, checkedEntry } from './user-destination';
 
 export interface RouterHooks {
   onError(error: unknown): void;
@@ -11,7 +12,7 @@ export interface RouterHooks {
 }
 
 interface Slot {
-  destination: Destination;
+  destination: ReportingDestination;
   routed: number;
   delivered: number;
   dropped: DropCounts;
@@ -27,19 +28,20 @@ interface Slot {
 export class Router {
   private readonly slots: Slot[] = [];
 
-  constructor(factories: readonly DestinationFactory[], private readonly hooks: RouterHooks) {
-    for (const factory of factories) this.add(factory);
+  constructor(entries: readonly DestinationEntry[], private readonly hooks: RouterHooks) {
+    entries.forEach((entry, index) => this.add(checkedEntry(entry, index)));
   }
 
   get names(): string[] {
     return this.slots.map((slot) => slot.destination.name);
   }
 
-  get destinations(): Destination[] {
+  get destinations(): ReportingDestination[] {
     return this.slots.map((slot) => slot.destination);
   }
 
-  private add(factory: DestinationFactory): void {
+  /** A factory (built-ins) keeps its own books through the reporter; a plain `Destination` gets them from its outcomes. */
+  private add(entry: DestinationEntry): void {
     const slot = { routed: 0, delivered: 0, dropped: {}, failing: false } as Slot;
     const hooks = this.hooks;
     const reporter: DeliveryReporter = {
@@ -66,15 +68,15 @@ export class Router {
       debug: (message) => hooks.debug(`[${slot.destination?.name}] ${message}`),
       violation: (violation) => hooks.onViolation(violation),
     };
-    slot.destination = factory(reporter);
+    slot.destination = typeof entry === 'function' ? entry(reporter) : bookedDestination(entry, reporter);
     if (this.slots.some((other) => other.destination.name === slot.destination.name))
       throw new TrackplanConfigError(`destinations: two destinations are named "${slot.destination.name}"; give each a unique name (memoryDestination({ name })).`);
     this.slots.push(slot);
   }
 
   /** The destinations a message goes to: those that accept its type, narrowed by the event's list. */
-  select(message: Message, only?: readonly string[]): Destination[] {
-    const chosen: Destination[] = [];
+  select(message: Message, only?: readonly string[]): ReportingDestination[] {
+    const chosen: ReportingDestination[] = [];
     for (const { destination } of this.slots) {
       if (destination.accepts && !destination.accepts.includes(message.type)) continue;
       if (only && !only.includes(destination.name)) continue;
@@ -84,7 +86,7 @@ export class Router {
   }
 
   /** Sends to the chosen destinations; the promise settles when every one has an outcome. */
-  route(message: Message, targets: readonly Destination[]): Promise<DeliveryOutcome[]> {
+  route(message: Message, targets: readonly ReportingDestination[]): Promise<DeliveryOutcome[]> {
     const outcomes: Promise<DeliveryOutcome>[] = [];
     for (const destination of targets) {
       const slot = this.slots.find((s) => s.destination === destination)!;
@@ -95,7 +97,7 @@ export class Router {
   }
 
   /** Like `route` when nobody waits for the outcomes: destinations that can skip the promise do. */
-  post(message: Message, targets: readonly Destination[]): void {
+  post(message: Message, targets: readonly ReportingDestination[]): void {
     for (const destination of targets) {
       const slot = this.slots.find((s) => s.destination === destination)!;
       slot.routed++;
@@ -152,7 +154,18 @@ export class Router {
     await Promise.all(this.slots.map((slot) => this.guarded(() => slot.destination.shutdown(timeoutMs))));
   }
 
-  private async guarded(call: () => Promise<void>): Promise<void> {
+  /** Passes consent on to every destination that follows it (the call is synchronous; a rejection is reported). */
+  setConsent(state: ConsentState): void {
+    for (const { destination } of this.slots) if (destination.setConsent) void this.guarded(() => destination.setConsent!(state));
+  }
+
+  /** Tells every destination that keeps identity to forget the current person. */
+  reset(): void {
+    for (const { destination } of this.slots) if (destination.reset) void this.guarded(() => destination.reset!());
+  }
+
+  /** Runs one destination hook: a throw or a rejection goes to onError, never to the caller. */
+  private async guarded(call: () => unknown): Promise<void> {
     try {
       await call();
     } catch (error) {

@@ -14,7 +14,7 @@ import {
   violationToThrow,
 } from './pipeline';
 import { Router } from './router';
-import type { DeliveryOutcome, DestinationFactory, DropCounts, DropReason, Message, RuntimeCatalog, RuntimeEventSpec, TrackerStats, Violation } from './types';
+import type { DeliveryOutcome, DestinationEntry, DropCounts, DropReason, Message, RuntimeCatalog, RuntimeEventSpec, TrackerStats, Violation } from './types';
 
 /** Options shared by the Node and browser trackers (and the outbox). */
 export interface SharedTrackerOptions {
@@ -92,10 +92,11 @@ export interface SharedTrackerOptions {
    */
   waitUntil?: (promise: Promise<unknown>) => void;
   /**
-   * Extra destinations (e.g. `memoryDestination()` from `trackplan/testing`, or your own).
+   * Your own destinations: objects `{ name, send(message) }` (see `Destination`), `createHttpDestination(…)`,
+   * or `memoryDestination()` from `trackplan/testing`.
    * @default []
    */
-  destinations?: DestinationFactory[];
+  destinations?: DestinationEntry[];
 }
 
 export interface CoreRuntime {
@@ -104,7 +105,7 @@ export interface CoreRuntime {
   now(): number;
   library: { name: string; version: string };
   log(message: string): void;
-  destinations: DestinationFactory[];
+  destinations: DestinationEntry[];
   /** Why nothing will be sent, for the debug log (e.g. no API key in the environment). */
   idleReason?: string;
   /**

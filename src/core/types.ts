@@ -178,13 +178,49 @@ export interface DeliveryReporter {
 export type DeliveryOutcome = { delivered: true } | { delivered: false; reason: DropReason; error?: unknown };
 
 /**
- * One destination: PostHog, GA4, a webhook, memory. Created by a factory that is handed a reporter.
- * `send` never throws and returns a promise that resolves (never rejects) once the message is
- * delivered or dropped, with the outcome; the destination has then also called
- * `reporter.delivered(1)` or `reporter.dropped(reason, 1, error)` exactly once for it.
- * `pending()` counts what was sent to it and is not yet settled.
+ * What your destination's `send` may answer. Its own reasons are counted as given (`'rate_limited'`);
+ * a reason is best one of `DropReason`'s where one fits.
+ */
+export type DestinationOutcome = { delivered: true } | { delivered: false; reason: DropReason | (string & {}); error?: unknown };
+
+/**
+ * A destination: where messages go. Write one as a plain object; only `name` and `send` are required.
+ * @example
+ * const console: Destination = { name: 'console', send: (message) => void console.log(message) };
+ * createTracker(catalog, { destinations: [console] });
+ *
+ * Every call is guarded: a hook that throws or rejects is reported to `onError`, never thrown into
+ * the application; a `send` that throws or rejects counts the message as dropped (`destination_error`).
  */
 export interface Destination {
+  /** Its name in `stats()` and in an event's `destinations` list; unique among a tracker's destinations. */
+  readonly name: string;
+  /** Message types it takes; others are not routed to it. Default: all. */
+  readonly accepts?: readonly MessageType[];
+  /**
+   * Delivers one message. Returning nothing, or `{ delivered: true }` (or a promise of either), counts
+   * it delivered; `{ delivered: false, reason }` counts it dropped with that reason.
+   */
+  send(message: Message): DestinationOutcome | void | Promise<DestinationOutcome | void>;
+  /** Sends what it holds; `tracker.flush()` awaits it, and every `send` still in flight. Default: nothing to do. */
+  flush?(): void | Promise<void>;
+  /** Flushes and lets go (`tracker.shutdown(timeoutMs)`); what is still unsettled at the deadline is dropped as `shutdown_timeout`. */
+  shutdown?(timeoutMs: number): void | Promise<void>;
+  /** Browser trackers pass consent changes on (`'pending'` included). */
+  setConsent?(state: ConsentState): void | Promise<void>;
+  /** `tracker.reset()`: forget the current person. */
+  reset?(): void | Promise<void>;
+}
+
+/**
+ * Internal: the shape of the built-in destinations, which keep their books themselves through a
+ * `DeliveryReporter` (a batch of 500 settles with one call, and `post` skips the promise per message).
+ * `send` never throws and resolves (never rejects) once the message is delivered or dropped; the
+ * destination has then also called `reporter.delivered(1)` or `reporter.dropped(reason, 1, error)`
+ * exactly once for it. `pending()` counts what was sent to it and is not yet settled.
+ * Write a `Destination` instead: the router keeps its books from the outcomes.
+ */
+export interface ReportingDestination {
   readonly name: string;
   /** Message types this destination takes; others are not routed to it. Default: all. */
   readonly accepts?: readonly MessageType[];
@@ -198,12 +234,16 @@ export interface Destination {
   flush(): Promise<void>;
   shutdown(timeoutMs: number): Promise<void>;
   /** Browser destinations follow consent; optional. */
-  setConsent?(state: ConsentState): void;
+  setConsent?(state: ConsentState): void | Promise<void>;
   /** Browser destinations reset identity; optional. */
-  reset?(): void;
+  reset?(): void | Promise<void>;
 }
 
-export type DestinationFactory = (reporter: DeliveryReporter) => Destination;
+/** Internal: what `createHttpDestination` and the built-ins return; the router hands it the reporter. */
+export type DestinationFactory = (reporter: DeliveryReporter) => ReportingDestination;
+
+/** What a tracker's (or dispatcher's) `destinations` option takes. */
+export type DestinationEntry = Destination | DestinationFactory;
 
 export type ConsentState = 'granted' | 'denied' | 'pending';
 

@@ -1,10 +1,10 @@
 import type { DestinationFactory } from '../core/types';
-import { BatchQueue } from './batch-queue';
-import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
-import { toWebhookEnvelope } from './webhook-envelope';
-import { BEACON_BYTES, checkBrowserWebhookOptions, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
+import { BatchQueue } from './_shared/batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './_shared/http';
+import { toWebhookEnvelope } from './_shared/webhook-envelope';
+import { BEACON_BYTES, checkBrowserWebhookOptions, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './_shared/webhook-handoff';
 
-export type { BrowserWebhookRuntime } from './webhook-handoff';
+export type { BrowserWebhookRuntime } from './_shared/webhook-handoff';
 
 export interface BrowserWebhookOptions {
   url: string;

@@ -1,5 +1,8 @@
+import { checkGa4MeasurementId } from '../core/config-rules';
+import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DestinationFactory, Message } from '../core/types';
-import { ga4EventName, ga4Params, ga4UserProperties, type Ga4Rewrite } from './ga4-rules';
+import type { BrowserEnv, Builtin, PageWindow } from './_shared/builtin';
+import { ga4EventName, ga4Params, ga4UserProperties, type Ga4Rewrite } from './_shared/ga4-rules';
 
 export interface Ga4Options {
   /** `G-…`. */
@@ -78,4 +81,26 @@ export function ga4Destination(options: Ga4Options, runtime: Ga4Runtime): Destin
       },
     };
   };
+}
+
+/** The browser tracker's `ga4` option. */
+export const ga4ForBrowser: Builtin<Ga4Options, BrowserEnv> = {
+  name: 'ga4',
+  create(options, env) {
+    checkGa4MeasurementId(options.measurementId, 'measurementId', 'ga4');
+    return ga4Destination(options, { gtag: () => gtagOf(env.window) });
+  },
+};
+
+function gtagOf(win: PageWindow | undefined): Gtag {
+  if (!win) throw new Error('[trackplan] [ga4] gtag needs a browser window');
+  win.dataLayer = win.dataLayer || [];
+  if (typeof win.gtag !== 'function') {
+    // The standard gtag shim: calls queue in dataLayer until gtag.js processes them.
+    win.gtag = function gtag() {
+      // eslint-disable-next-line prefer-rest-params
+      win.dataLayer!.push(arguments);
+    };
+  }
+  return win.gtag;
 }

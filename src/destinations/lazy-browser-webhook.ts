@@ -1,9 +1,10 @@
-import type { DeliveryOutcome, Destination, DestinationFactory, Message } from '../core/types';
+import type { DeliveryOutcome, DestinationFactory, Message, ReportingDestination } from '../core/types';
 import type { BrowserWebhookOptions, browserWebhookDestination } from './browser-webhook';
 import { waitAtMost } from '../core/wait';
-import { assertHttpUrl } from './url';
-import { toWebhookEnvelope } from './webhook-envelope';
-import { checkBrowserWebhookOptions, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './webhook-handoff';
+import type { BrowserEnv, Builtin } from './_shared/builtin';
+import { assertHttpUrl } from './_shared/url';
+import { toWebhookEnvelope } from './_shared/webhook-envelope';
+import { checkBrowserWebhookOptions, handOff, persistence, storageKeyOf, type BrowserWebhookRuntime } from './_shared/webhook-handoff';
 
 /** Messages held while the webhook module loads; beyond this the oldest are dropped and counted. */
 export const WEBHOOK_HELD_LIMIT = 1000;
@@ -33,7 +34,7 @@ export function lazyBrowserWebhook(
   checkBrowserWebhookOptions(options);
 
   return (reporter) => {
-    let real: Destination | undefined;
+    let real: ReportingDestination | undefined;
     let failure: unknown;
     let held: Held[] = [];
     let hidden = false;
@@ -114,3 +115,9 @@ export function lazyBrowserWebhook(
     };
   };
 }
+
+/** The browser tracker's `webhook` option: its batching, retry and HTTP code loads with import() only when configured. */
+export const webhookForBrowser: Builtin<BrowserWebhookOptions, BrowserEnv> = {
+  name: 'webhook',
+  create: (options, env) => lazyBrowserWebhook(options, { sendBeacon: env.sendBeacon, storage: env.storage, onPageHide: env.onPageHide }, () => import('./browser-webhook')),
+};

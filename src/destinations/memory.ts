@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DestinationFactory, DropReason, Envelope, Message, MessageType } from '../core/types';
+import type { DeliveryOutcome, Destination, DropReason, Envelope, Message, MessageType } from '../core/types';
 
 export interface MemoryDestinationOptions {
   /** Default `'memory'`. Give it `'posthog'` or `'webhook'` to stand in for one in routing tests. */
@@ -9,8 +9,8 @@ export interface MemoryDestinationOptions {
   fail?: (message: Message) => DropReason | undefined;
 }
 
-/** A destination factory that also exposes what it received. */
-export interface MemoryDestination extends DestinationFactory {
+/** A destination that also exposes what it received. */
+export interface MemoryDestination extends Destination {
   /** Every message delivered, in order. */
   readonly messages: Message[];
   /** The envelopes of delivered `track` messages. */
@@ -21,34 +21,26 @@ export interface MemoryDestination extends DestinationFactory {
 /**
  * Records what a destination would receive, for your own tests:
  * `const memory = memoryDestination(); createTracker(catalog, { destinations: [memory] })`.
+ * It is a plain `Destination`: the router keeps its books from what `send` returns.
  */
 export function memoryDestination(options: MemoryDestinationOptions = {}): MemoryDestination {
   const messages: Message[] = [];
   const events: Envelope[] = [];
-  const factory: DestinationFactory = (reporter) => ({
+  return {
     name: options.name ?? 'memory',
     accepts: options.accepts,
-    async send(message): Promise<DeliveryOutcome> {
-      const reason = options.fail?.(message);
-      if (reason) {
-        reporter.dropped(reason, 1);
-        return { delivered: false, reason };
-      }
-      messages.push(message);
-      if (message.type === 'track') events.push(message.envelope);
-      reporter.delivered(1);
-      return { delivered: true };
-    },
-    pending: () => 0,
-    flush: async () => {},
-    shutdown: async () => {},
-  });
-  return Object.assign(factory, {
     messages,
     events,
+    send(message): DeliveryOutcome | undefined {
+      const reason = options.fail?.(message);
+      if (reason) return { delivered: false, reason };
+      messages.push(message);
+      if (message.type === 'track') events.push(message.envelope);
+      return undefined;
+    },
     clear() {
       messages.length = 0;
       events.length = 0;
     },
-  });
+  };
 }

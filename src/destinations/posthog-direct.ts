@@ -1,8 +1,8 @@
 import { checkPostHogKey, checkQueueSettings } from '../core/config-rules';
 import type { DestinationFactory } from '../core/types';
-import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
-import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
-import { toPostHogEvent } from './posthog-payload';
+import { BatchQueue, queueOptions, type BatchStore } from './_shared/batch-queue';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './_shared/http';
+import { toPostHogEvent } from './_shared/posthog-payload';
 
 export interface PostHogDirectOptions {
   apiKey?: string;

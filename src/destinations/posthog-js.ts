@@ -1,5 +1,8 @@
+import { checkHttpUrl, checkPostHogKey } from '../core/config-rules';
+import { TrackplanConfigError } from '../core/errors';
 import type { DeliveryOutcome, DestinationFactory, JsonValue, Message } from '../core/types';
-import { capturePropertiesOf } from './posthog-payload';
+import type { BrowserEnv, Builtin } from './_shared/builtin';
+import { capturePropertiesOf } from './_shared/posthog-payload';
 
 /** The public posthog-js methods trackplan uses; the snippet's queueing stub has all of them. */
 export interface PostHogJsLike {
@@ -85,4 +88,56 @@ export function posthogJsDestination(runtime: PostHogJsRuntime): DestinationFact
       },
     };
   };
+}
+
+/**
+ * The browser tracker's `posthog` option: `{ client: window.posthog }` when the snippet loaded it (its
+ * queueing stub is fine), or `{ apiKey, host, options }` to have trackplan import and initialise posthog-js.
+ */
+export type PostHogBrowserOptions = { client: PostHogJsLike } | { apiKey: string; host?: string; options?: Record<string, unknown> };
+
+export const posthogForBrowser: Builtin<PostHogBrowserOptions, BrowserEnv> = {
+  name: 'posthog',
+  create: (options, env) => posthogJsDestination({ client: posthogLoader(options, env) }),
+};
+
+/** The client, resolved once: the given one (its guard installed by createTracker) or posthog-js imported on demand. */
+function posthogLoader(config: PostHogBrowserOptions, env: BrowserEnv): () => Promise<PostHogJsLike> {
+  let ready: Promise<PostHogJsLike> | undefined;
+  if ('client' in config) {
+    const given = config.client;
+    if (!given || typeof given.capture !== 'function') throw new TrackplanConfigError('[posthog] client must be a posthog-js instance (or the snippet\'s window.posthog).');
+    env.onPostHogClient(given);
+    // The snippet's stub is replaced by the real instance when array.js loads, and posthog-js never
+    // reads the stub again: from then on calls go to window.posthog.
+    const current = () => {
+      const loaded = env.window?.posthog as PostHogJsLike | undefined;
+      if (loaded && loaded !== given && isSnippetStub(given) && !isSnippetStub(loaded)) {
+        env.onPostHogClient(loaded);
+        return loaded;
+      }
+      return given;
+    };
+    return () => Promise.resolve(current());
+  }
+  checkPostHogKey(config.apiKey, 'apiKey', 'posthog');
+  const host = config.host === undefined ? 'https://us.i.posthog.com' : checkHttpUrl(config.host, 'host', 'posthog').toString().replace(/\/+$/, '');
+  return () =>
+    (ready ??= import('posthog-js').then((module) => {
+      const posthog = (module.default ?? module) as unknown as PostHogJsLike & { init(key: string, options: Record<string, unknown>): PostHogJsLike | undefined };
+      const userBeforeSend = config.options?.before_send as ((e: CaptureResultLike | null) => CaptureResultLike | null) | undefined;
+      const client =
+        posthog.init(config.apiKey, {
+          api_host: host,
+          ...config.options,
+          before_send: userBeforeSend ? (event: CaptureResultLike | null) => env.posthogBeforeSend(userBeforeSend(event)) : env.posthogBeforeSend,
+        }) ?? posthog;
+      env.onPostHogClient(client);
+      return client;
+    }));
+}
+
+/** The snippet's queueing stub: an array carrying the snippet version (`__SV`), not yet a posthog-js instance. */
+function isSnippetStub(client: unknown): boolean {
+  return Array.isArray(client) && '__SV' in client;
 }

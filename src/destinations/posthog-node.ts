@@ -1,10 +1,11 @@
 import { checkPositiveInteger, checkPostHogKey, checkQueueSettings } from '../core/config-rules';
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory, Message } from '../core/types';
-import { BatchQueue, queueOptions, type AttemptResult, type BatchStore } from './batch-queue';
-import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
-import { capturePropertiesOf } from './posthog-payload';
-import type { PostHogDirectOptions } from './posthog-direct';
+import { BatchQueue, queueOptions, type AttemptResult, type BatchStore } from './_shared/batch-queue';
+import type { Builtin, NodeEnv } from './_shared/builtin';
+import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './_shared/http';
+import { capturePropertiesOf } from './_shared/posthog-payload';
+import { posthogDirectDestination, type PostHogDirectOptions } from './posthog-direct';
 
 /** The part of a posthog-node client trackplan calls. */
 export interface PostHogLike {
@@ -210,3 +211,13 @@ export function posthogNodeDestination(options: PostHogNodeOptions, deps: { Post
     };
   };
 }
+
+/** The Node tracker's (and the outbox dispatcher's) `posthog` option: posthog-node, or `transport: 'direct'`. */
+export const posthogForNode: Builtin<PostHogNodeOptions, NodeEnv> = {
+  name: 'posthog',
+  create(options, env) {
+    if (options.transport === 'direct') return posthogDirectDestination(options, { gzip: env.gzip, batches: env.batches });
+    return posthogNodeDestination(options, { PostHog: options.client ? undefined : (env.loadPostHog() as PostHogConstructor), batches: env.batches });
+  },
+  outbox: { maxAttempts: 2, retryBaseMs: 100 },
+};

@@ -1,11 +1,13 @@
 import { checkQueueSettings } from '../core/config-rules';
 import { TrackplanConfigError } from '../core/errors';
-import type { DeliveryOutcome, DestinationFactory } from '../core/types';
-import { BatchQueue, queueOptions, type BatchStore } from './batch-queue';
-import { assertHttpUrl, defaultFetch, postOnce, type FetchLike } from './http';
-import { toWebhookEnvelope } from './webhook-envelope';
+import type { DestinationFactory } from '../core/types';
+import type { BatchStore } from './_shared/batch-queue';
+import type { Builtin, NodeEnv } from './_shared/builtin';
+import { assertHttpUrl, type FetchLike } from './_shared/http';
+import { toWebhookEnvelope } from './_shared/webhook-envelope';
+import { httpDestination } from './http-destination';
 
-export type { FetchLike } from './http';
+export type { FetchLike } from './_shared/http';
 
 export interface WebhookOptions {
   /** Where to POST `{ "events": [envelope, …] }`. */
@@ -51,32 +53,33 @@ export function webhookDestination(options: WebhookOptions, runtime: WebhookRunt
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret === ''))
     throw new TrackplanConfigError('[webhook] secret must be a non-empty string.');
   if (options.secret && !runtime.sign) throw new TrackplanConfigError('[webhook] signing needs the Node entry (trackplan/node); a secret must never ship to a browser.');
-  const fetchImpl = options.fetch ?? defaultFetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const baseHeaders = { 'content-type': 'application/json', ...options.headers };
-
-  return (reporter) => {
-    const queue = new BatchQueue(
-      queueOptions(options, { batchSize: 500, maxBatchBytes: 4 * 1024 * 1024 }, (events, _count, signal) => {
-        const body = `{"events":[${events}]}`;
-        const headers = options.secret ? { ...baseHeaders, 'x-trackplan-signature': runtime.sign!(body, options.secret) } : baseHeaders;
-        return postOnce(fetchImpl, url, headers, body, timeoutMs, signal, 'webhook');
-      }, runtime.batches),
-      reporter,
-    );
-    return {
+  const { secret } = options;
+  return httpDestination(
+    {
+      ...options,
       name: 'webhook',
+      url,
       accepts: ['track'],
-      send(message): Promise<DeliveryOutcome> {
-        if (message.type !== 'track') return Promise.resolve({ delivered: false, reason: 'unsupported' });
-        return queue.enqueue(message, JSON.stringify(toWebhookEnvelope(message.envelope)));
-      },
-      post(message) {
-        if (message.type === 'track') queue.post(JSON.stringify(toWebhookEnvelope(message.envelope)));
-      },
-      pending: () => queue.pending(),
-      flush: () => queue.flush(),
-      shutdown: (timeoutMs) => queue.shutdown(timeoutMs),
-    };
-  };
+      encode: (message) => (message.type === 'track' ? toWebhookEnvelope(message.envelope) : undefined),
+      body: (events) => `{"events":[${events}]}`,
+      headers: secret ? (body) => ({ ...options.headers, 'x-trackplan-signature': runtime.sign!(body, secret) }) : options.headers,
+      maxBatchBytes: 4 * 1024 * 1024,
+    },
+    { batches: runtime.batches },
+  );
 }
+
+function assertUrl(value: unknown): string {
+  try {
+    return assertHttpUrl(value, 'webhook.url');
+  } catch (error) {
+    throw new TrackplanConfigError(`[webhook] url must be an http(s) URL (got ${JSON.stringify(value)}).`, { cause: error });
+  }
+}
+
+/** The Node tracker's (and the outbox dispatcher's) `webhook` option. */
+export const webhookForNode: Builtin<WebhookOptions, NodeEnv> = {
+  name: 'webhook',
+  create: (options, env) => webhookDestination(options, { sign: env.sign, batches: env.batches }),
+  outbox: { maxAttempts: 2, retryBaseMs: 100, flushIntervalMs: 50 },
+};

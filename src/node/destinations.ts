@@ -3,18 +3,15 @@ import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { TrackplanConfigError } from '../core/errors';
 import type { DestinationFactory } from '../core/types';
-import { packedBatches } from '../destinations/packed-batches';
-import { posthogNodeDestination, type PostHogNodeOptions } from '../destinations/posthog-node';
-import { posthogDirectDestination } from '../destinations/posthog-direct';
-import { webhookDestination, type WebhookOptions } from '../destinations/webhook';
+import type { NodeEnv } from '../destinations/_shared/builtin';
+import { packedBatches } from '../destinations/_shared/packed-batches';
+import { checkHttpOptions, type HttpDestinationOptions } from '../destinations/_shared/http-options';
+import { httpDestination } from '../destinations/http-destination';
+import { builtinDestinations, NODE_BUILTINS, type BuiltinOptions } from '../destinations/registry';
 import { signWebhookBody } from './webhook-signature';
 
-export interface NodeDestinationOptions {
-  /** PostHog through posthog-node: `{ apiKey, host }`, or `{ client }` to reuse your instance. */
-  posthog?: PostHogNodeOptions;
-  /** A JSON webhook: `{ url, secret, headers }`. */
-  webhook?: WebhookOptions;
-}
+/** The Node tracker's built-in destination options (`posthog`, `webhook`), from the registry. */
+export type NodeDestinationOptions = BuiltinOptions<typeof NODE_BUILTINS>;
 
 const requireFromHere = createRequire(import.meta.url);
 const gzipAsync = promisify(gzip);
@@ -24,7 +21,7 @@ const gzipAsync = promisify(gzip);
  * bytes; level 6 saves a further 7% for twice the time). The result is copied when zlib hands back a
  * slice of a larger buffer, so the bytes counted against the queue bound are the bytes held.
  */
-const gzipBatches = packedBatches({
+export const gzipBatches = packedBatches({
   pack(bytes) {
     const out = gzipSync(bytes, { level: 1 });
     return out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
@@ -44,20 +41,36 @@ export function loadPostHogConstructor(): unknown {
   }
 }
 
-/** The destination factories for Node: the same code for the tracker and the outbox dispatcher. */
-export function nodeDestinations(options: NodeDestinationOptions): DestinationFactory[] {
-  const factories: DestinationFactory[] = [];
-  if (options.posthog) {
-    const posthog = options.posthog;
-    if (posthog.transport === 'direct') {
-      factories.push(posthogDirectDestination(posthog, { gzip: async (text: string) => new Uint8Array(await gzipAsync(text)), batches: gzipBatches }));
-    } else {
-      const PostHog = posthog.client ? undefined : loadPostHogConstructor();
-      factories.push(posthogNodeDestination(posthog, { PostHog: PostHog as never, batches: gzipBatches }));
-    }
-  }
-  if (options.webhook) {
-    factories.push(webhookDestination(options.webhook, { sign: signWebhookBody, batches: gzipBatches }));
-  }
-  return factories;
+/** What Node gives its destinations: gzip, the webhook signer, posthog-node on demand. */
+const nodeEnv: NodeEnv = {
+  batches: gzipBatches,
+  gzip: async (text) => new Uint8Array(await gzipAsync(text)),
+  sign: signWebhookBody,
+  loadPostHog: loadPostHogConstructor,
+};
+
+/**
+ * The built-in destination factories for Node, from the registry: the same code for the tracker and
+ * the outbox dispatcher (`'outbox'` adds the dispatcher's fast-fail retry settings).
+ */
+export function nodeDestinations(options: NodeDestinationOptions, use: 'tracker' | 'outbox' = 'tracker'): DestinationFactory[] {
+  return builtinDestinations('node', NODE_BUILTINS, options as Record<string, unknown>, nodeEnv, use);
+}
+
+/**
+ * Your own HTTP destination, on the webhook's machinery (batches bounded by count and bytes, retries
+ * with backoff and `Retry-After`, a byte-bounded queue, waiting batches held gzip-compressed).
+ * @example
+ * const amplitude = createHttpDestination({
+ *   name: 'amplitude',
+ *   url: 'https://api2.amplitude.com/2/httpapi',
+ *   accepts: ['track'],
+ *   encode: (message) => (message.type === 'track' ? { event_type: message.envelope.event, user_id: message.envelope.distinct_id } : undefined),
+ *   body: (events) => `{"api_key":${JSON.stringify(apiKey)},"events":[${events}]}`,
+ * });
+ * createTracker(catalog, { destinations: [amplitude] });
+ */
+export function createHttpDestination(options: HttpDestinationOptions): DestinationFactory {
+  const { url } = checkHttpOptions(options);
+  return httpDestination({ ...options, url }, { batches: gzipBatches });
 }

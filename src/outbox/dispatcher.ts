@@ -3,7 +3,7 @@ import { TrackplanConfigError, isTrackplanError } from '../core/errors';
 import { describeError, type ValidationMode } from '../core/pipeline';
 import { Router } from '../core/router';
 import { validationModeFrom } from '../core/tracker';
-import type { DeliveryOutcome, DestinationFactory, TrackerStats, TrackMessage, Violation } from '../core/types';
+import type { DeliveryOutcome, DestinationEntry, TrackerStats, TrackMessage, Violation } from '../core/types';
 import { waitAtMost } from '../core/wait';
 import { nodeDestinations, type NodeDestinationOptions } from '../node/destinations';
 import { applyCatalog } from './apply-catalog';
@@ -16,10 +16,10 @@ export type OutboxViolation = Violation & { rowId: string };
 
 export interface DispatcherOptions extends NodeDestinationOptions {
   /**
-   * Extra destinations (e.g. `memoryDestination()` from `trackplan/testing`, or your own).
+   * Extra destinations: objects `{ name, send }`, `createHttpDestination(…)` or `memoryDestination()` from `trackplan/testing`.
    * @default []
    */
-  destinations?: DestinationFactory[];
+  destinations?: DestinationEntry[];
   /**
    * Rows claimed per pass.
    * @default 500
@@ -147,12 +147,8 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
     log?.(`[trackplan] [outbox] violation [${violation.event}] row ${violation.rowId} ${violation.kind}${violation.path ? ` at ${violation.path}` : ''}: ${violation.message} (${violation.action})`);
     safely(() => userOnViolation?.(violation));
   };
-  // The table is the retry queue: destinations try each batch only twice.
-  const fastFail = {
-    posthog: options.posthog ? { maxAttempts: 2, retryBaseMs: 100, ...options.posthog } : undefined,
-    webhook: options.webhook ? { maxAttempts: 2, retryBaseMs: 100, flushIntervalMs: 50, ...options.webhook } : undefined,
-  };
-  const router = new Router([...nodeDestinations(fastFail), ...(options.destinations ?? [])], { onError, onViolation: () => {}, debug: (m) => log?.(m) });
+  // The table is the retry queue: destinations try each batch only twice (the registry's outbox settings).
+  const router = new Router([...nodeDestinations(options, 'outbox'), ...(options.destinations ?? [])], { onError, onViolation: () => {}, debug: (m) => log?.(m) });
   const { db, table, catalog } = outbox;
   let running = false;
   let stopped = false;

@@ -6,7 +6,7 @@ import { guardOptionsFrom, validationModeFrom, type SharedTrackerOptions } from 
 import type { Envelope, TrackerStats, Violation } from '../core/types';
 import { createUuidV7 } from '../core/uuid';
 import { LIBRARY } from '../core/version';
-import { organizationIdOf } from '../destinations/webhook-envelope';
+import { organizationIdOf } from '../destinations/_shared/webhook-envelope';
 import { migrationStatements } from './schema-sql';
 import { quoteTable, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql';
 

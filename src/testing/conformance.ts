@@ -1,4 +1,5 @@
-import type { DropReason, DeliveryOutcome, DeliveryReporter, Destination, DestinationFactory, JsonValue, Message } from '../core/types';
+import type { DropReason, DeliveryOutcome, DeliveryReporter, DestinationEntry, DestinationFactory, JsonValue, Message, ReportingDestination } from '../core/types';
+import { bookedDestination } from '../core/user-destination';
 
 /** How the conformance suite drives the service behind a destination, when it can. */
 export interface DestinationBackend {
@@ -47,13 +48,15 @@ export interface DestinationConformance {
  * const suite = testDestination(myDestination({ url }), { backend });
  * describe('my destination', () => { for (const check of suite.checks) it(check.name, check.run); });
  */
-export function testDestination(factory: DestinationFactory, options: TestDestinationOptions = {}): DestinationConformance {
+export function testDestination(entry: DestinationEntry, options: TestDestinationOptions = {}): DestinationConformance {
+  // A plain `{ name, send }` gets its books from its outcomes, as the router keeps them.
+  const factory: DestinationFactory = typeof entry === 'function' ? entry : (reporter) => bookedDestination(entry, reporter);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 300;
   const shutdownSlackMs = options.shutdownSlackMs ?? 1000;
   const flushTimeoutMs = options.flushTimeoutMs ?? 10_000;
   const backend = options.backend;
   /** The messages a destination takes (those of a type in its `accepts`). */
-  const accepted = (destination: Destination, all: Message[]): Message[] => all.filter((message) => !destination.accepts || destination.accepts.includes(message.type));
+  const accepted = (destination: ReportingDestination, all: Message[]): Message[] => all.filter((message) => !destination.accepts || destination.accepts.includes(message.type));
 
   /** A fresh destination with a reporter that keeps count, and the backend in `mode` for the check's length. */
   const check = (name: string, body: (context: CheckContext) => Promise<void>, mode: 'accept' | 'refuse' | 'hang' = 'accept'): DestinationCheck => ({
@@ -176,7 +179,7 @@ export function testDestination(factory: DestinationFactory, options: TestDestin
 }
 
 interface CheckContext {
-  destination: Destination;
+  destination: ReportingDestination;
   books: ReturnType<typeof countingReporter>;
   messages: Message[];
   where: string;

@@ -6,4 +6,4 @@ export { testDestination, type DestinationBackend, type DestinationCheck, type D
 export { posthogHandlers, type PostHogHandlers, type CapturedPostHogEvent, type PostHogEventOf } from './posthog-handlers';
 export { webhookHandlers, type WebhookHandlers, type WebhookEventOf } from './webhook-handlers';
 export type { CapturedRequest, RejectedRequest } from './msw-loader';
-export type { WebhookEnvelope } from '../destinations/webhook-envelope';
+export type { WebhookEnvelope } from '../destinations/_shared/webhook-envelope';

@@ -1,6 +1,6 @@
 import type { HttpHandler } from 'msw';
 import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
-import type { WebhookEnvelope } from '../destinations/webhook-envelope';
+import type { WebhookEnvelope } from '../destinations/_shared/webhook-envelope';
 import { verifyWebhookSignature } from '../node/webhook-signature';
 import { short, waitUntil } from './format';
 import { baseUrl, captureRequest, corsHeaders, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';

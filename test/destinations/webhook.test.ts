@@ -35,12 +35,26 @@ describe('webhook destination: envelope, batching and signature', () => {
     });
     expect(first.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).toMatchObject({ event_name: 'support.contacted', organization_id: null, user_id: null, entity_type: null, entity_id: null, correlation_id: null });
-    for (const key of ['event_name', 'occurred_at', 'organization_id', 'user_id', 'entity_type', 'entity_id', 'correlation_id', 'source', 'schema_version', 'properties', 'uuid'])
+    for (const key of ['event_name', 'occurred_at', 'organization_id', 'groups', 'user_id', 'entity_type', 'entity_id', 'correlation_id', 'source', 'schema_version', 'properties', 'uuid'])
       expect(second).toHaveProperty(key);
     const batch = receiver.webhookBatches[0];
     expect(verifyWebhookSignature(batch.raw, batch.headers['x-trackplan-signature'] as string, 'whsec_1')).toBe(true);
     expect(tracker.stats().dropped).toEqual({ no_destination: 1 }); // identify does not go to webhooks
     await tracker.shutdown(500);
+  });
+
+  it('carries every group the event belongs to, not only the organization; {} when none', async () => {
+    receiver = await startReceiver();
+    const tracker = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast }, groups: { workspace: 'ws_1' } });
+    tracker.track('checkout.start', start(1), { groups: { organization: 'org_9', team: 't_1' } });
+    await tracker.flush();
+    const untracked = createTracker(catalog, { webhook: { url: `${receiver.url}/webhook`, ...fast } });
+    untracked.track('checkout.start', start(2));
+    await untracked.flush();
+    const [grouped, alone] = receiver.webhookEvents();
+    expect(grouped.groups).toEqual({ workspace: 'ws_1', organization: 'org_9', team: 't_1' });
+    expect(grouped.organization_id).toBe('org_9');
+    expect(alone.groups).toEqual({});
   });
 
   it('takes organization_id from an organization_id property when there is no organization group', async () => {

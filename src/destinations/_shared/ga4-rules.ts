@@ -1,4 +1,4 @@
-import type { JsonValue } from '../core/types';
+import type { JsonValue } from '../../core/types';
 
 /** One change GA4's rules forced; reported through `onViolation`, never silent. */
 export interface Ga4Rewrite {

@@ -1,5 +1,5 @@
-import { checkPositiveInteger, checkQueueSettings, type NumericQueueSettings } from '../core/config-rules';
-import type { DeliveryOutcome, DeliveryReporter, DropReason } from '../core/types';
+import { checkPositiveInteger, checkQueueSettings, type NumericQueueSettings } from '../../core/config-rules';
+import type { DeliveryOutcome, DeliveryReporter, DropReason } from '../../core/types';
 
 /** What the page gives the webhook destination: beacon, storage, and the page-hide signal. */
 export interface BrowserWebhookRuntime {

@@ -1,5 +1,5 @@
-import type { JsonValue, Message, TrackMessage } from '../core/types';
-import { LIBRARY } from '../core/version';
+import type { JsonValue, Message, TrackMessage } from '../../core/types';
+import { LIBRARY } from '../../core/version';
 
 export type PostHogProperties = Record<string, JsonValue>;
 

@@ -1,4 +1,4 @@
-import type { Envelope, JsonValue } from '../core/types';
+import type { Envelope, JsonValue } from '../../core/types';
 
 /**
  * The envelope a webhook receives: BatchTrack's field names, every field present (`null` when
@@ -9,6 +9,8 @@ export interface WebhookEnvelope {
   event_name: string;
   occurred_at: string;
   organization_id: string | null;
+  /** Every group the event belongs to, by group type (`{ organization: 'org_9', project: 'p_1' }`); `{}` when none. */
+  groups: Record<string, string>;
   user_id: string | null;
   entity_type: string | null;
   entity_id: string | null;
@@ -36,6 +38,7 @@ export function toWebhookEnvelope(envelope: Envelope): WebhookEnvelope {
     event_name: envelope.event,
     occurred_at: envelope.timestamp,
     organization_id: organizationIdOf(envelope),
+    groups: envelope.groups,
     user_id: envelope.distinct_id,
     entity_type: envelope.entity?.type ?? null,
     entity_id: envelope.entity?.id ?? null,

@@ -1,5 +1,5 @@
-import type { DeliveryOutcome, DeliveryReporter, DropReason, Message } from '../core/types';
-import { waitAtMost } from '../core/wait';
+import type { DeliveryOutcome, DeliveryReporter, DropReason, Message } from '../../core/types';
+import { waitAtMost } from '../../core/wait';
 
 /** What one attempt to send a batch came to. */
 export type AttemptResult =
