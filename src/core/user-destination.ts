@@ -49,10 +49,14 @@ export function bookedDestination(destination: Destination, reporter: DeliveryRe
       return DELIVERED;
     }
     if (outcome !== null && typeof outcome === 'object' && outcome.delivered === false) {
-      const reason = typeof outcome.reason === 'string' && outcome.reason !== '' ? outcome.reason : 'destination_dropped';
+      if (typeof outcome.reason !== 'string' || outcome.reason.length === 0) {
+        reporter.dropped('destination_dropped', 1, outcome.error);
+        return { delivered: false, reason: 'destination_dropped', error: outcome.error };
+      }
       // A destination's own reason is counted as it names it (DestinationOutcome).
-      reporter.dropped(reason as DropReason, 1, outcome.error);
-      return { delivered: false, reason: reason as DropReason, error: outcome.error };
+      const reason = outcome.reason as DropReason;
+      reporter.dropped(reason, 1, outcome.error);
+      return { delivered: false, reason, error: outcome.error };
     }
     return fail(new Error(`[trackplan] [${destination.name}] send() returned ${describeValue(result)}; return nothing or { delivered: true } when delivered, { delivered: false, reason } when dropped`));
   };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -219,14 +219,14 @@ describe('jiti is an optional peer: only TypeScript catalogs need it', () => {
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(join(process.cwd(), 'node_modules', 'zod'), join(dir, 'node_modules', 'zod'));
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-    writeFileSync(join(dir, 'cli.js'), readFileSync('dist/cli/index.js', 'utf8'));
+    cpSync('dist', join(dir, 'dist'), { recursive: true }); // the CLI and the chunks it shares
     return dir;
   }
 
   it('a .ts catalog without jiti: exit 2, saying to install jiti or use a compiled catalog', async () => {
     const dir = cliWithoutJiti();
     writeFileSync(join(dir, 'catalog.ts'), 'export default {};');
-    const result = await promisify(execFile)(process.execPath, [join(dir, 'cli.js'), 'check', 'catalog.ts'], { cwd: dir }).catch((error) => error);
+    const result = await promisify(execFile)(process.execPath, [join(dir, 'dist', 'cli', 'index.js'), 'check', 'catalog.ts'], { cwd: dir }).catch((error) => error);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/needs jiti.*npm i -D jiti.*compiled \.js catalog/);
     rmSync(dir, { recursive: true, force: true });
@@ -235,7 +235,7 @@ describe('jiti is an optional peer: only TypeScript catalogs need it', () => {
   it('a .js catalog loads without jiti', async () => {
     const dir = cliWithoutJiti();
     writeFileSync(join(dir, 'catalog.mjs'), 'export default { name: "x" };');
-    const result = await promisify(execFile)(process.execPath, [join(dir, 'cli.js'), 'check', 'catalog.mjs'], { cwd: dir }).catch((error) => error);
+    const result = await promisify(execFile)(process.execPath, [join(dir, 'dist', 'cli', 'index.js'), 'check', 'catalog.mjs'], { cwd: dir }).catch((error) => error);
     // Loaded and read: the message is about what it exports, not about loading it.
     expect(result.stderr).toMatch(/expected the default export/);
     rmSync(dir, { recursive: true, force: true });

@@ -82,7 +82,7 @@ describe('a destination you write: { name, send }', () => {
     tracker.track('checkout.start', start(1));
     await tracker.flush();
     expect(tracker.stats().destinations.odd.dropped).toEqual({ destination_error: 1 });
-    expect(String(errors[0])).toMatch(/\[odd\] send\(\) returned 42; return nothing or \{ delivered: true \}/);
+    expect(String(errors[0])).toMatch(/\[odd\] 1 message\(s\) dropped \(destination_error\): send\(\) returned 42; return nothing or \{ delivered: true \}/);
   });
 
   it('an asynchronous send is pending until it settles; flush() waits for it and for the destination\'s own flush', async () => {
