@@ -301,8 +301,8 @@ function unknownKeysViolation(keys: readonly string[], event: string): Violation
 
 type Guarded = { ok: true; value: Record<string, JsonValue>; redactions: number } | { ok: false; reason: 'pii' | 'too_large'; redactions: number };
 
-function guard(ctx: PipelineContext, value: Record<string, unknown>, event: string, violations: Violation[], only?: EventGuards): Guarded {
-  const result = applyGuards(value, only ? only.options : ctx.guards, only?.memo);
+function guard(ctx: PipelineContext, value: Record<string, unknown>, event: string, violations: Violation[], eventGuards?: EventGuards): Guarded {
+  const result = applyGuards(value, eventGuards ? eventGuards.options : ctx.guards, eventGuards?.memo);
   let redactions = 0;
   for (let i = 0; i < result.findings.length; i++) {
     const finding = result.findings[i];

@@ -48,15 +48,15 @@ export function browserWebhookDestination(options: BrowserWebhookOptions, runtim
       },
       reporter,
     );
-    const store = persistence(storageKey, runtime.storage, reporter, options.maxStoredEvents ?? 500, options.maxStoredBytes ?? 256 * 1024);
+    const nextPage = persistence(storageKey, runtime.storage, reporter, options.maxStoredEvents ?? 500, options.maxStoredBytes ?? 256 * 1024);
 
     runtime.onPageHide?.(() => {
       const taken = queue.takeQueued();
-      handOff(url, taken.payloads, runtime, store, taken.settle);
+      handOff(url, taken.payloads, runtime, nextPage, taken.settle);
     });
 
     // Events a previous page could not send: they enter this page's books as routed.
-    const restored = runtime.restore === false ? [] : store.load();
+    const restored = runtime.restore === false ? [] : nextPage.load();
     if (restored.length) {
       reporter.adopted(restored.length);
       for (const payload of restored) queue.post(payload);

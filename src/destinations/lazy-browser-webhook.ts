@@ -38,7 +38,7 @@ export function lazyBrowserWebhook(
     let failure: unknown;
     let held: Held[] = [];
     let hidden = false;
-    const store = persistence(storageKeyOf(url), runtime.storage, reporter, options.maxStoredEvents ?? 500, options.maxStoredBytes ?? 256 * 1024);
+    const nextPage = persistence(storageKeyOf(url), runtime.storage, reporter, options.maxStoredEvents ?? 500, options.maxStoredBytes ?? 256 * 1024);
 
     /** Books the outcome of `items` (once per range, so onError hears of a failure once) and answers their senders. */
     const settle = (items: Held[], outcome: DeliveryOutcome) => {
@@ -58,7 +58,7 @@ export function lazyBrowserWebhook(
       held = [];
       if (!taken.length) return;
       const payloads = taken.map((item) => JSON.stringify(toWebhookEnvelope((item.message as Extract<Message, { type: 'track' }>).envelope)));
-      handOff(url, payloads, runtime, store, (outcome, from, to = taken.length) => settle(taken.slice(from, to), outcome));
+      handOff(url, payloads, runtime, nextPage, (outcome, from, to = taken.length) => settle(taken.slice(from, to), outcome));
     };
 
     const loading = load().then(

@@ -76,3 +76,11 @@ expectTypeOf(generated.init).returns.toEqualTypeOf<Promise<import('../../src/bro
 generated.track('checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' });
 // @ts-expect-error props are required for an event with required properties (generated client)
 generated.track('checkout.start');
+
+// Exported by name for users' own code.
+import type { DropReason, FetchLike as NodeFetchLike, PostHogNodeOptions, WebhookEnvelope, WebhookOptions } from '../../src/node/index';
+import type { BrowserWebhookOptions, FetchLike as BrowserFetchLike, PostHogJsLike } from '../../src/browser/index';
+expectTypeOf<DropReason>().toMatchTypeOf<string>();
+expectTypeOf<WebhookEnvelope['groups']>().toEqualTypeOf<Record<string, string>>();
+declare const types: [NodeFetchLike, BrowserFetchLike, PostHogNodeOptions, WebhookOptions, BrowserWebhookOptions, PostHogJsLike];
+void types;

@@ -20,14 +20,15 @@ export function checkBrowserWebhookOptions(options: NumericQueueSettings & { max
 
 export const storageKeyOf = (url: string): string => `trackplan:webhook:${url}`;
 
-export type WebhookStore = ReturnType<typeof persistence>;
+/** What the page keeps in localStorage for the next page (not the batch queue's in-memory `store`). */
+export type NextPageStorage = ReturnType<typeof persistence>;
 
 /**
  * When the page hides: `payloads` leave by `sendBeacon` in batches under 64 KB, and what cannot is
  * kept in storage for the next page load (bounded). `settle(outcome, from, to)` is told what became
  * of each range, so every payload is counted: delivered, `handed_to_next_page`, or lost with a reason.
  */
-export function handOff(url: string, payloads: string[], runtime: BrowserWebhookRuntime, store: WebhookStore, settle: (outcome: DeliveryOutcome, from: number, to?: number) => void): void {
+export function handOff(url: string, payloads: string[], runtime: BrowserWebhookRuntime, nextPage: NextPageStorage, settle: (outcome: DeliveryOutcome, from: number, to?: number) => void): void {
   let sent = 0;
   while (sent < payloads.length && runtime.sendBeacon) {
     let end = sent;
@@ -45,7 +46,7 @@ export function handOff(url: string, payloads: string[], runtime: BrowserWebhook
     sent = end;
   }
   if (sent < payloads.length) {
-    const lost = store.save(payloads.slice(sent));
+    const lost = nextPage.save(payloads.slice(sent));
     if (lost.count) settle({ delivered: false, reason: lost.reason, error: lost.error }, sent, sent + lost.count);
     settle({ delivered: false, reason: 'handed_to_next_page' }, sent + lost.count);
   }
