@@ -20,7 +20,10 @@ export type BrowserDestinationOptions = BuiltinOptions<typeof BROWSER_BUILTINS>;
 export interface BrowserTrackerOptions extends SharedTrackerOptions, BrowserDestinationOptions {
   /** Default `'granted'`. With `'pending'` messages wait in memory (at most `maxHeld`); with `'denied'` they are dropped and counted. */
   consent?: ConsentState;
-  /** Messages held while consent is pending. Default 1000. */
+  /**
+   * Messages held while consent is pending.
+   * @default 1000
+   */
   maxHeld?: number;
 }
 

@@ -9,13 +9,22 @@ export type { BrowserWebhookRuntime } from './_shared/webhook-handoff';
 export interface BrowserWebhookOptions {
   url: string;
   headers?: Record<string, string>;
-  /** Events per request. Default 50 (fetch keepalive bodies must stay under 64 KB). */
+  /**
+   * Events per request.
+   * @default 50 (fetch keepalive bodies must stay under 64 KB)
+   */
   batchSize?: number;
   flushIntervalMs?: number;
   maxAttempts?: number;
-  /** Unsent events kept in localStorage for the next page: at most this many. Default 500. */
+  /**
+   * Unsent events kept in localStorage for the next page: at most this many.
+   * @default 500
+   */
   maxStoredEvents?: number;
-  /** …and at most this many bytes. Default 256 KiB. */
+  /**
+   * …and at most this many bytes.
+   * @default 256 KiB
+   */
   maxStoredBytes?: number;
   fetch?: FetchLike;
 }

@@ -6,18 +6,51 @@ import { toPostHogEvent } from './_shared/posthog-payload';
 
 export interface PostHogDirectOptions {
   apiKey?: string;
-  /** Default `https://us.i.posthog.com`. */
+  /**
+   * 
+   * @default `https://us.i.posthog.com`
+   */
   host?: string;
-  /** Events per request. Default 1000. */
+  /**
+   * Events per request.
+   * @default 1000
+   */
   batchSize?: number;
   flushIntervalMs?: number;
-  /** Default 64 MiB held (on Node, waiting batches are held gzip-compressed); overflow drops the oldest (`queue_overflow`). */
+  /**
+   * 
+   * @default 64 MiB held (on Node, waiting batches are held gzip-compressed); overflow drops the oldest (`queue_overflow`)
+   */
   maxQueueBytes?: number;
+  /**
+   * Attempts per batch (HTTP).
+   * @default 10
+   */
   maxAttempts?: number;
+  /**
+   * Per-request timeout in ms.
+   * @default 10000
+   */
   timeoutMs?: number;
+  /**
+   * Requests in flight at once.
+   * @default 4
+   */
   concurrency?: number;
+  /**
+   * First retry delay ceiling in ms (doubles each attempt, full jitter).
+   * @default 500
+   */
   retryBaseMs?: number;
+  /**
+   * Largest retry delay in ms.
+   * @default 30000
+   */
   retryMaxMs?: number;
+  /**
+   * The fetch used for requests.
+   * @default globalThis.fetch
+   */
   fetch?: FetchLike;
 }
 

@@ -16,26 +16,50 @@ export interface WebhookOptions {
   secret?: string;
   /** Extra request headers, e.g. `{ authorization: 'Bearer …' }`. */
   headers?: Record<string, string>;
-  /** Events per request. Default 500. */
+  /**
+   * Events per request.
+   * @default 500
+   */
   batchSize?: number;
-  /** How long a partial batch waits, in ms. Default 1000. */
+  /**
+   * How long a partial batch waits, in ms.
+   * @default 1000
+   */
   flushIntervalMs?: number;
   /**
    * Queue bound in bytes held; overflow drops the oldest, counted `queue_overflow`. Default 64 MiB.
    * On Node waiting batches are held gzip-compressed (about 35 bytes per envelope instead of 390).
    */
   maxQueueBytes?: number;
-  /** Attempts per batch. Default 10. */
+  /**
+   * Attempts per batch.
+   * @default 10
+   */
   maxAttempts?: number;
-  /** Per-request timeout in ms. Default 10000. */
+  /**
+   * Per-request timeout in ms.
+   * @default 10000
+   */
   timeoutMs?: number;
-  /** Requests in flight at once. Default 4. */
+  /**
+   * Requests in flight at once.
+   * @default 4
+   */
   concurrency?: number;
-  /** First retry delay ceiling in ms (doubles each attempt, full jitter). Default 500. */
+  /**
+   * First retry delay ceiling in ms (doubles each attempt, full jitter).
+   * @default 500
+   */
   retryBaseMs?: number;
-  /** Largest retry delay in ms. Default 30000. */
+  /**
+   * Largest retry delay in ms.
+   * @default 30000
+   */
   retryMaxMs?: number;
-  /** Default: `globalThis.fetch`. */
+  /**
+   * 
+   * @default `globalThis.fetch`
+   */
   fetch?: FetchLike;
 }
 

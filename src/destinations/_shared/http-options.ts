@@ -26,13 +26,25 @@ export interface HttpDestinationOptions extends QueueSettings {
    * the body, to sign it.
    */
   headers?: Record<string, string> | ((body: string) => Record<string, string>);
-  /** Message types it takes; others are not routed to it. Default: all. */
+  /**
+   * Message types it takes; others are not routed to it.
+   * @default all
+   */
   accepts?: readonly MessageType[];
-  /** Largest request body in bytes; a batch is cut before it. Default 1 MiB (60,000 in the browser, under fetch keepalive's 64 KB). */
+  /**
+   * Largest request body in bytes; a batch is cut before it.
+   * @default 1 MiB (60,000 in the browser, under fetch keepalive's 64 KB)
+   */
   maxBatchBytes?: number;
-  /** Per-request timeout in ms. Default 10000. */
+  /**
+   * Per-request timeout in ms.
+   * @default 10000
+   */
   timeoutMs?: number;
-  /** Default: `globalThis.fetch`. */
+  /**
+   * 
+   * @default `globalThis.fetch`
+   */
   fetch?: FetchLike;
 }
 
