@@ -88,7 +88,7 @@ log(`receiver down: ${JSON.stringify(results.receiverDown)}`);
 // import() (a generated client's tracker runtime) and their static imports; total = every chunk,
 // those only some configurations load (the webhook's code, posthog-js by apiKey) included.
 async function pageBytes(contents, externals = []) {
-  const alias = { trackplan: './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js' };
+  const alias = { 'trackplan/browser': './dist/browser/index.js', 'trackplan/client': './dist/browser/client.js', trackplan: './dist/index.js' };
   const result = await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, minify: true, format: 'esm', splitting: true, platform: 'browser', outdir: 'bench/.out', write: false, metafile: true, external: externals, alias, logLevel: 'silent' });
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint);

@@ -75,7 +75,7 @@ async function omoiScenario(): Promise<void> {
   const org = { organization: 'org_456' };
   const who = { distinctId: 'user_123', groups: org };
   tracker.identify('user_123', { plan: 'pro', company_size: 'small' });
-  tracker.groupIdentify('organization', 'org_456', { subscription_tier: 'pro', employee_count: 50, industry: 'technology' });
+  tracker.group('organization', 'org_456', { subscription_tier: 'pro', employee_count: 50, industry: 'technology' });
   tracker.track('user_created', { signup_method: 'github', organization_id: 'org_456', referral_source: 'product_hunt' }, who);
   tracker.track('user_signed_in', { method: 'github', organization_id: 'org_456' }, who);
   tracker.track('checkout_completed', { checkout_type: 'subscription', amount_usd: 50, organization_id: 'org_456', tier: 'pro', stripe_session_id: 'cs_test_a1B2' }, who);
@@ -97,7 +97,7 @@ async function omoiScenario(): Promise<void> {
 // BatchTrack: domain events through the outbox (embedded PGlite), dispatched to the webhook and PostHog.
 async function batchtrackScenario(): Promise<void> {
   const db = new PGlite();
-  const outbox = createOutbox(batchtrack, { db, table: 'domain_event', source: 'batchtrack-app' });
+  const outbox = createOutbox(batchtrack, { db, table: 'domain_event', source: 'batchtrack-app', validation: 'throw' }); // refuse a broken row before the insert
   await outbox.migrate();
   const sql = toSqlDatabase(db);
   const org = { organization: 'org_bt_1' };
@@ -115,8 +115,8 @@ async function batchtrackScenario(): Promise<void> {
   });
   const dispatcher = createDispatcher(outbox, { posthog, webhook });
   const result = await dispatcher.runOnce();
-  await dispatcher.stop();
-  const stats = await outbox.stats();
+  await dispatcher.shutdown();
+  const stats = await outbox.rowStats();
   await db.close();
   const redactions = inspector.events().filter((e) => e.catalog === 'batchtrack' && e.redactions > 0 && e.destination === 'webhook').length;
   rows.push({ plan: 'BatchTrack (outbox on PGlite)', tracked: result.claimed + refused, posthog: result.delivered, webhook: result.delivered, violations: refused, redactions, dropped: refused ? `refused before insert: ${refused}; outbox ${JSON.stringify(stats)}` : JSON.stringify(stats) });
@@ -126,7 +126,7 @@ async function batchtrackScenario(): Promise<void> {
 async function tformanceScenario(): Promise<void> {
   const tracker = createTracker(tformance, { posthog, source: 'tformance-web' });
   tracker.identify('user_tf_1', { role: 'admin', teams_count: 2, signup_source: 'github', has_connected_github: true, has_connected_jira: false, has_connected_slack: true });
-  tracker.groupIdentify('team', 'acme', { plan: 'pro', onboarding_complete: true, repos_tracked: 12, total_prs: 3400, ai_adoption_rate: 37.5 });
+  tracker.group('team', 'acme', { plan: 'pro', onboarding_complete: true, repos_tracked: 12, total_prs: 3400, ai_adoption_rate: 37.5 });
   const team = { team_slug: 'acme' };
   const who = { distinctId: 'user_tf_1', groups: { team: 'acme' } };
   tracker.track('integration_connected', { ...team, integration: 'github', is_reconnect: false }, who);
@@ -148,7 +148,7 @@ async function tformanceScenario(): Promise<void> {
 // eSIM: the funnel recorded inside business transactions, one of them rolled back.
 async function esimScenario(): Promise<void> {
   const db = new PGlite();
-  const outbox = createOutbox(esim, { db, table: 'analytics_events', source: 'esim-backend' });
+  const outbox = createOutbox(esim, { db, table: 'analytics_events', source: 'esim-backend', validation: 'throw' }); // refuse a broken row before the insert
   await outbox.migrate();
   const sql = toSqlDatabase(db);
   const who = { distinctId: 'user_esim_1' };
@@ -168,7 +168,7 @@ async function esimScenario(): Promise<void> {
   await sql.transaction((tx) => outbox.record(tx, 'checkout_started', { ...order, amount_minor_units: 12.99 } as never, who)).catch(() => refused++);
   const dispatcher = createDispatcher(outbox, { posthog, webhook });
   const result = await dispatcher.runOnce();
-  await dispatcher.stop();
+  await dispatcher.shutdown();
   await db.close();
   const redactions = inspector.events().filter((e) => e.catalog === 'esim' && e.redactions > 0 && e.destination === 'webhook').length;
   rows.push({ plan: 'eSIM (outbox in the business transaction)', tracked: result.claimed + rolledBack + refused, posthog: result.delivered, webhook: result.delivered, violations: refused, redactions, dropped: `rolled back (never delivered): ${rolledBack}, refused before insert: ${refused}` });

@@ -74,3 +74,12 @@ function deliveryMessage({ destination, reason, count, retrying, cause }: Delive
 export function isTrackplanError(value: unknown): value is TrackplanError {
   return typeof value === 'object' && value !== null && (value as { isTrackplanError?: unknown }).isTrackplanError === true;
 }
+
+/** A one-line description of anything thrown, for logs and `last_error`; never throws itself. */
+export function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

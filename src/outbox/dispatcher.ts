@@ -10,6 +10,9 @@ import { applyCatalog } from './apply-catalog';
 import { outboxDefaults, type Outbox } from './outbox';
 import { rowToMessage } from './row-message';
 import type { OutboxRow } from './schema-sql';
+import { configErrorsOf } from './config-errors';
+
+const { configError, named } = configErrorsOf('createDispatcher');
 
 /** A violation found in an outbox row, with the row's `id`. */
 export type OutboxViolation = Violation & { rowId: string };
@@ -307,18 +310,7 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
   };
 }
 
-function configError(problem: string): TrackplanConfigError {
-  return new TrackplanConfigError(`[outbox] createDispatcher(): ${problem}.`);
-}
 
-function named<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (!isTrackplanError(error)) throw error;
-    throw configError(error.message.replace(/^\[trackplan\] /, '').replace(/\.$/, ''));
-  }
-}
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -9,6 +9,9 @@ import { LIBRARY } from '../core/version';
 import { organizationIdOf } from '../destinations/_shared/webhook-envelope';
 import { migrationStatements } from './schema-sql';
 import { quoteTable, toSqlDatabase, type SqlClient, type SqlDatabase } from './sql';
+import { configErrorsOf } from './config-errors';
+
+const { configError, named } = configErrorsOf('createOutbox');
 
 /** The options of `createOutbox`: the tracker's, with the same defaults and meanings, plus the table. */
 export interface OutboxOptions {
@@ -210,19 +213,7 @@ export function createOutbox<C extends Catalog<any, any, any>>(catalog: C, optio
   return outbox;
 }
 
-function configError(problem: string): TrackplanConfigError {
-  return new TrackplanConfigError(`[outbox] createOutbox(): ${problem}.`);
-}
 
-/** Runs one of the tracker's option checks, naming createOutbox in its message. */
-function named<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (!isTrackplanError(error)) throw error;
-    throw configError(error.message.replace(/^\[trackplan\] /, '').replace(/\.$/, ''));
-  }
-}
 
 function safely(call: () => void): void {
   try {

@@ -1,7 +1,7 @@
 import type { HttpHandler } from 'msw';
 import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
 import { decodePostHogBody } from '../node/posthog-wire';
-import { short, waitUntil } from './format';
+import { capturedBy } from './captured';
 import { baseUrl, captureRequest, corsHeaders, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
 
 /** One event as PostHog received it (posthog-js puts `distinct_id` in `properties`, posthog-node at the top). */
@@ -77,20 +77,6 @@ export function posthogHandlers<C extends Catalog<any, any, any> = Catalog>(opti
     return HttpResponse.json({ status: 1 });
   }
 
-  const known = options.catalog ? new Set(Object.keys(options.catalog.events)) : undefined;
-  return {
-    handlers: [handler],
-    events,
-    requests,
-    rejected,
-    eventsNamed(name) {
-      if (known && !known.has(name)) throw new Error(`[trackplan] [testing] "${name}" is not an event of catalog "${options.catalog!.name}".`);
-      return events.filter((event) => event.event === name) as PostHogEventOf<C, typeof name>[];
-    },
-    waitFor: (predicate, timeoutMs = 5000) =>
-      waitUntil(() => predicate(events), timeoutMs, () => `the PostHog events at ${host}; received ${events.length}: ${short(events.map((e) => e.event), 400)}${rejected.length ? `; rejected: ${short(rejected)}` : ''}`),
-    clear() {
-      for (const list of [events, requests, rejected]) list.length = 0;
-    },
-  };
+  const captured = capturedBy(handler, { events, requests, rejected }, `the PostHog events at ${host}`, (event) => event.event, options.catalog);
+  return { ...captured, eventsNamed: (name) => captured.eventsNamed(name) as PostHogEventOf<C, typeof name>[] };
 }

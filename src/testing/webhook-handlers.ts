@@ -2,7 +2,8 @@ import type { HttpHandler } from 'msw';
 import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
 import type { WebhookEnvelope } from '../destinations/_shared/webhook-envelope';
 import { verifyWebhookSignature } from '../node/webhook-signature';
-import { short, waitUntil } from './format';
+import { capturedBy } from './captured';
+import { short } from './format';
 import { baseUrl, captureRequest, corsHeaders, loadMsw, type CapturedRequest, type RejectedRequest } from './msw-loader';
 
 /** A received webhook envelope of the catalog, its properties typed. */
@@ -69,20 +70,6 @@ export function webhookHandlers<C extends Catalog<any, any, any> = Catalog>(opti
     return HttpResponse.json({ ok: true });
   }
 
-  const known = options.catalog ? new Set(Object.keys(options.catalog.events)) : undefined;
-  return {
-    handlers: [handler],
-    events,
-    requests,
-    rejected,
-    eventsNamed(name) {
-      if (known && !known.has(name)) throw new Error(`[trackplan] [testing] "${name}" is not an event of catalog "${options.catalog!.name}".`);
-      return events.filter((event) => event.event_name === name) as WebhookEventOf<C, typeof name>[];
-    },
-    waitFor: (predicate, timeoutMs = 5000) =>
-      waitUntil(() => predicate(events), timeoutMs, () => `the webhook events at ${url}; received ${events.length}: ${short(events.map((e) => e.event_name), 400)}${rejected.length ? `; rejected: ${short(rejected)}` : ''}`),
-    clear() {
-      for (const list of [events, requests, rejected]) list.length = 0;
-    },
-  };
+  const captured = capturedBy(handler, { events, requests, rejected }, `the webhook events at ${url}`, (event) => event.event_name, options.catalog);
+  return { ...captured, eventsNamed: (name) => captured.eventsNamed(name) as WebhookEventOf<C, typeof name>[] };
 }

@@ -11,13 +11,8 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = join(process.cwd(), '.tmp', 'app-types');
 
-const browserApp = `
-import * as z from 'zod';
-import { createTracker, defineCatalog, defineEvent, type BrowserTracker } from 'trackplan/browser';
-import { renderSnippets, TrackplanConfigError } from 'trackplan';
-import * as analytics from './browser-client/index.js';
-
-const catalog = defineCatalog({
+/** The same small catalog in both apps. */
+const CATALOG = `const catalog = defineCatalog({
   name: 'app',
   version: 1,
   events: {
@@ -25,7 +20,15 @@ const catalog = defineCatalog({
     app_opened: defineEvent({ description: 'App opened', properties: z.object({}) }),
   },
 });
+`;
 
+const browserApp = `
+import * as z from 'zod';
+import { createTracker, defineCatalog, defineEvent, type BrowserTracker } from 'trackplan/browser';
+import { renderSnippets, TrackplanConfigError } from 'trackplan';
+import * as analytics from './browser-client/index.js';
+
+${CATALOG}
 declare const posthog: Parameters<typeof createTracker>[1] extends infer O ? O extends { posthog?: infer P } ? Extract<P, { client: unknown }>['client'] : never : never;
 const tracker: BrowserTracker<typeof catalog> = createTracker(catalog, { posthog: { client: posthog }, ga4: { measurementId: 'G-TEST1' }, consent: 'pending' });
 tracker.track('checkout.start', { order_id: 'o' });
@@ -48,15 +51,7 @@ import * as z from 'zod';
 import { createTracker, defineCatalog, defineEvent } from 'trackplan/node';
 import * as analytics from './node-client/index.js';
 
-const catalog = defineCatalog({
-  name: 'app',
-  version: 1,
-  events: {
-    'checkout.start': defineEvent({ description: 'Checkout opened', properties: z.object({ order_id: z.string() }) }),
-    app_opened: defineEvent({ description: 'App opened', properties: z.object({}) }),
-  },
-});
-
+${CATALOG}
 const tracker = createTracker(catalog, { posthog: { apiKey: 'phc_x', host: 'http://127.0.0.1:1' }, distinctId: 'system' });
 tracker.withContext({ distinctId: 'u1' }, () => tracker.track('checkout.start', { order_id: 'o' }));
 void analytics.init({ posthog: { apiKey: 'phc_x' } }).then((t) => t.withContext({ distinctId: 'u' }, () => 1));

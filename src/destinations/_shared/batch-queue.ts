@@ -1,39 +1,17 @@
 import type { DeliveryOutcome, DeliveryReporter, DropReason, Message } from '../../core/types';
 import { waitAtMost } from '../../core/wait';
+import { stringBatches, type BatchStore } from './batch-store';
+import { backoffDelay, keepAlive, unrefTimer } from './retry-timing';
+
+// Split by concern; these names stay importable from here.
+export { stringBatches, type BatchStore } from './batch-store';
+export { keepAlive, parseRetryAfter } from './retry-timing';
+export { queueOptions, type QueueSettings } from './queue-settings';
 
 /** What one attempt to send a batch came to. */
 export type AttemptResult =
   | { ok: true }
   | { ok: false; retry: boolean; reason: DropReason; error: Error; retryAfterMs?: number };
-
-/**
- * Where a queue keeps its messages. The default keeps the payload strings as they came; Node passes
- * `packedBatches` (gzip), which keeps sealed batches compressed. A store holds one open batch.
- */
-export interface BatchStore {
-  /** Adds a payload to the open batch; returns the bytes it takes. */
-  add(payload: string): number;
-  /** Closes the open batch (of `bytes`): what is kept for it, and the bytes that holds. */
-  seal(bytes: number): { data: unknown; bytes: number };
-  /** The open batch's payloads; empties it. */
-  takeOpen(): string[];
-  /** A sealed batch's payloads joined by commas. */
-  text(data: unknown): string;
-  /** A sealed batch's payloads, one string per message. */
-  payloads(data: unknown): string[];
-}
-
-/** The default store: payload strings as they came. */
-export function stringBatches(): BatchStore {
-  let open: string[] = [];
-  return {
-    add: (payload) => (open.push(payload), payload.length),
-    seal: (bytes) => ({ data: open.splice(0), bytes }),
-    takeOpen: () => open.splice(0),
-    text: (data) => (data as string[]).join(','),
-    payloads: (data) => data as string[],
-  };
-}
 
 export interface BatchQueueOptions {
   /** Messages per request. */
@@ -83,51 +61,6 @@ interface Batch {
 
 const newBatch = (): Batch => ({ count: 0, bytes: 0, settled: false });
 const DONE: Promise<void> = Promise.resolve();
-
-/** Holds the event loop open while a caller awaits us; returns the release. */
-export function keepAlive(): () => void {
-  const handle = setInterval(() => {}, 1 << 30);
-  return () => clearInterval(handle);
-}
-
-/** The user-facing knobs of an HTTP destination's queue. */
-export interface QueueSettings {
-  batchSize?: number;
-  flushIntervalMs?: number;
-  maxQueueBytes?: number;
-  maxAttempts?: number;
-  concurrency?: number;
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-}
-
-/** The queue options from user settings and the destination's own batch sizes, with the shared defaults. */
-export function queueOptions(
-  settings: QueueSettings,
-  own: { batchSize: number; maxBatchBytes: number; concurrency?: number; maxAttempts?: number },
-  attempt: BatchQueueOptions['attempt'],
-  store?: () => BatchStore,
-): BatchQueueOptions {
-  return {
-    batchSize: settings.batchSize ?? own.batchSize,
-    maxBatchBytes: own.maxBatchBytes,
-    flushIntervalMs: settings.flushIntervalMs ?? 1000,
-    maxQueueBytes: settings.maxQueueBytes ?? 64 * 1024 * 1024,
-    maxAttempts: own.maxAttempts ?? settings.maxAttempts ?? 10,
-    concurrency: own.concurrency ?? settings.concurrency ?? 4,
-    retryBaseMs: settings.retryBaseMs ?? 500,
-    retryMaxMs: settings.retryMaxMs ?? 30_000,
-    attempt,
-    store,
-  };
-}
-
-/** A timer that never keeps a Node process alive. */
-function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
-  const timer = setTimeout(fn, ms);
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
-}
 
 /**
  * The byte-bounded batching queue behind the HTTP destinations: batches, bounded concurrency,
@@ -386,11 +319,8 @@ export class BatchQueue {
     }
   }
 
-  /** Exponential backoff with full jitter; a server's Retry-After wins, capped at retryMaxMs. */
   private backoff(attempt: number, retryAfterMs?: number): number {
-    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, this.options.retryMaxMs);
-    const ceiling = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** (attempt - 1));
-    return Math.round((this.options.random ?? Math.random)() * ceiling);
+    return backoffDelay(attempt, this.options, retryAfterMs);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -434,13 +364,4 @@ export class BatchQueue {
     if (outcome.delivered) this.reporter.delivered(count);
     else this.reporter.dropped(outcome.reason, count, outcome.error);
   }
-}
-
-/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
