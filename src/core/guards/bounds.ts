@@ -23,6 +23,7 @@ export function boundContainers(
   const outerBudget = budget;
   found = NO_FINDINGS;
   budget = maxValues;
+  if (isFlatWithin(input as Record<string, unknown>, limits.maxProperties, maxValues)) return undefined;
   try {
     const value = boundObject(input as Record<string, unknown>, '', 1, limits);
     // Every finding comes with a copy: the same object back means nothing was cut.
@@ -44,6 +45,24 @@ export function boundContainers(
  * what it reads and gives up once the event could not serialize under `maxEventBytes` anyway.
  */
 export const TOO_MANY_VALUES: unique symbol = Symbol('trackplan.too_many_values');
+
+/**
+ * The common event: at most `maxProperties` keys, none holding an object or array. One pass that
+ * keeps nothing (no key stack, no ancestors); anything else takes the full pass.
+ */
+function isFlatWithin(object: Record<string, unknown>, maxProperties: number, maxValues: number): boolean {
+  let count = 0;
+  try {
+    for (const key in object) {
+      if (++count > maxProperties || count > maxValues) return false;
+      const value = object[key];
+      if (typeof value === 'object' && value !== null) return false;
+    }
+  } catch {
+    return false; // a throwing getter or Proxy trap: the full pass reports it
+  }
+  return true;
+}
 
 const NO_FINDINGS: GuardFinding[] = Object.freeze([]) as unknown as GuardFinding[];
 
