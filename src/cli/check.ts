@@ -18,6 +18,25 @@ const PAST_TENSE_EXCEPTIONS = new Set(['run', 'sent', 'done', 'paid', 'begun', '
 const ONGOING = new Set(['viewing', 'filtering', 'navigation', 'view', 'interacted', 'start', 'open']);
 const PII_FORMATS = new Set(['email', 'idn-email']);
 
+const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+const DOTTED = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
+
+/** Event names against the catalog's naming rule (`naming: { events }`); `'any'` checks nothing. */
+function namingFindings(names: string[], rule: 'snake' | 'dotted' | 'snake-or-dotted' | 'any'): Finding[] {
+  if (rule === 'any') return [];
+  const findings: Finding[] = [];
+  for (const name of names) {
+    const snake = SNAKE.test(name);
+    const dotted = DOTTED.test(name);
+    const ok = rule === 'snake' ? snake : rule === 'dotted' ? dotted : snake || dotted;
+    if (ok) continue;
+    const suggestion = rule === 'dotted' ? name.toLowerCase().replace(/[^a-z0-9.]+/g, '.').replace(/^\.|\.$/g, '') : name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+    const expected = rule === 'snake' ? 'snake_case' : rule === 'dotted' ? 'dotted lowercase' : 'snake_case or dotted lowercase';
+    findings.push({ severity: 'error', rule: 'naming/convention', event: name, message: `"${name}" is not ${expected} (naming.events: '${rule}')`, fix: `rename to "${suggestion}", or set naming: { events: 'any' } in the catalog to keep wire names as they are` });
+  }
+  return findings;
+}
+
 function lastWord(name: string): string {
   return name.split(/[._]/).at(-1) ?? name;
 }
@@ -26,13 +45,7 @@ function lastWord(name: string): string {
 export function checkCatalog(plan: CatalogJson): Finding[] {
   const findings: Finding[] = [];
   const names = Object.keys(plan.events);
-  const dotted = names.filter((n) => n.includes('.'));
-  const snake = names.filter((n) => !n.includes('.'));
-  const convention = dotted.length > snake.length ? 'dotted' : 'snake_case';
-  if (dotted.length && snake.length) {
-    for (const name of convention === 'dotted' ? snake : dotted)
-      findings.push({ severity: 'error', rule: 'naming/convention', event: name, message: `"${name}" breaks the plan's ${convention} convention`, fix: convention === 'dotted' ? `rename to "${name.replace(/_/, '.')}"` : `rename to "${name.replace(/\./g, '_')}"` });
-  }
+  findings.push(...namingFindings(names, plan.naming?.events ?? 'snake-or-dotted'));
   const normalised = new Map<string, string>();
   for (const name of names) {
     const key = name.replace(/[._-]/g, '').toLowerCase();
@@ -40,8 +53,9 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
     if (other) findings.push({ severity: 'error', rule: 'naming/duplicate', event: name, message: `"${name}" and "${other}" differ only in separators`, fix: 'keep one name and delete the other' });
     normalised.set(key, name);
   }
-  if (convention === 'snake_case') {
-    for (const name of names) {
+  {
+    // Past tense is the snake_case plans' rule (Tformance, BatchTrack); dotted names name a step.
+    for (const name of names.filter((n) => SNAKE.test(n))) {
       const word = lastWord(name);
       // Phrasal verbs put the participle second to last: user_signed_in, user_signed_up.
       const words = name.split(/[._]/).slice(-2);

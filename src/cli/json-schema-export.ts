@@ -44,6 +44,7 @@ export function catalogJson(catalog: LoadedCatalog): CatalogJson {
     groups,
     events,
     ...(flags ? { flags } : {}),
+    ...(catalog.definition.naming ? { naming: { ...catalog.definition.naming } } : {}),
   };
 }
 

@@ -93,6 +93,8 @@ export interface CatalogJson {
   person?: Record<string, unknown>;
   groups: Record<string, Record<string, unknown>>;
   events: Record<string, { description: string; version: number; destinations?: string[]; revenue?: { amount: string; currency?: string }; piiAllow: string[]; properties: Record<string, any> }>;
+  /** The naming rule for event names, when the catalog sets one (default: snake_case or dotted, lowercase). */
+  naming?: { events?: 'snake' | 'dotted' | 'snake-or-dotted' | 'any' };
   /** Feature flags; payload schemas by the value they apply to (`*`: every value). Absent without flags. */
   flags?: Record<string, { description: string; variants?: string[]; default: string | boolean; attachPayload?: boolean; payload?: Record<string, Record<string, any>> }>;
 }

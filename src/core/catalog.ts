@@ -57,7 +57,16 @@ export interface CatalogDefinition<
   events: E;
   /** Feature flags by key, each from `defineFlag()`. */
   flags?: F;
+  /**
+   * The naming rule `trackplan check` holds event names to: `'snake'` (`signup_page_viewed`),
+   * `'dotted'` (`checkout.start`) or `'any'` (no rule; imported wire names such as "Order Completed").
+   * @default { events: 'snake-or-dotted' } (lowercase names, either way, mixed in one plan)
+   */
+  naming?: { events?: EventNaming };
 }
+
+/** How event names are written: see `CatalogDefinition.naming`. */
+export type EventNaming = 'snake' | 'dotted' | 'snake-or-dotted' | 'any';
 
 type PropsInput<D> = D extends { properties: infer P extends ObjectSchema } ? z.input<P> : Record<string, never>;
 
@@ -120,7 +129,7 @@ export function defineCatalog<
 
   const runtimeEvents: Record<string, RuntimeEventSpec> = {};
   for (const [eventName, event] of Object.entries(events)) {
-    runtimeEvents[eventName] = toRuntimeEvent(name, eventName, event);
+    runtimeEvents[eventName] = toRuntimeEvent(name, eventName, event, definition.naming?.events === 'any');
   }
   const groups: Record<string, Validator> = {};
   for (const [groupType, schema] of Object.entries(definition.groups ?? {})) {
@@ -141,10 +150,15 @@ export function defineCatalog<
   } as ZodCatalog<E, P, G, F>;
 }
 
-function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefinition<any>): RuntimeEventSpec {
+function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefinition<any>, anyName: boolean): RuntimeEventSpec {
   const where = `defineCatalog(${catalogName}): event "${eventName}"`;
-  if (!NAME_PATTERN.test(eventName))
-    throw new TrackplanConfigError(`${where}: names are snake_case or dotted lower case (e.g. "order_paid" or "order.paid").`);
+  // A wire name already in PostHog or Segment ("Order Completed") is kept as it is under naming: { events: 'any' }.
+  if (anyName ? eventName.trim() === '' : !NAME_PATTERN.test(eventName))
+    throw new TrackplanConfigError(
+      anyName
+        ? `${where}: an event name must not be empty.`
+        : `${where}: names are snake_case or dotted lower case (e.g. "order_paid" or "order.paid"); to keep wire names such as "Order Completed", set naming: { events: 'any' }.`,
+    );
   if (!event || typeof event !== 'object') throw new TrackplanConfigError(`${where}: use defineEvent({ description, properties }).`);
   if (typeof event.description !== 'string' || event.description.trim() === '')
     throw new TrackplanConfigError(`${where}: add a description (one sentence saying what happened).`);
