@@ -1,5 +1,5 @@
 import type { Catalog, defineCompiledCatalog } from './catalog';
-import { TrackplanConfigError, TrackplanError } from './errors';
+import { TrackplanConfigError, TrackplanError } from './trackplan-error';
 import type { Tracker } from './typed';
 import type { compileJsonSchema } from './json-schema';
 import type { TrackCallOptions } from './pipeline';

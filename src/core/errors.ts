@@ -1,21 +1,9 @@
 import type { DropReason } from './drop-reasons';
 
-/** Base class of every error trackplan throws; `name` survives bundling and realms. */
-export class TrackplanError extends Error {
-  readonly isTrackplanError = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message.startsWith('[trackplan]') ? message : `[trackplan] ${message}`, options);
-    this.name = 'TrackplanError';
-  }
-}
+// The two a page needs up front (the generated client's queue) live apart, so the rest stays with the runtime.
+import { TrackplanError } from './trackplan-error';
 
-/** A configuration mistake found at start-up: the message says what to fix. */
-export class TrackplanConfigError extends TrackplanError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TrackplanConfigError';
-  }
-}
+export { TrackplanConfigError, TrackplanError } from './trackplan-error';
 
 /** An event or message that breaks the catalog; thrown only under `validation: 'throw'`. */
 export class CatalogViolationError extends TrackplanError {
