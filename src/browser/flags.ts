@@ -44,6 +44,8 @@ export interface BrowserFlags<C> {
 interface PostHogFlagsLike {
   onFeatureFlags?(callback: (flags: string[], variants: Record<string, string | boolean>, context?: { errorsLoading?: boolean }) => void): unknown;
   getFeatureFlagPayload?(key: string): unknown;
+  /** `send_event: false`: trackplan records the exposure itself, once. */
+  getFeatureFlag?(key: string, options: { send_event: boolean }): unknown;
 }
 
 /** Exposures remembered per page session; past it the oldest is forgotten (one more exposure, never fewer). */
@@ -86,18 +88,22 @@ export function createBrowserFlags<C extends Catalog<any, any, any, any>>(
     void core.trackBuiltin(EXPOSURE_SPEC, exposureProperties(key, flag, specs[key]), { distinctId: id });
   };
 
-  const update = (live: PostHogFlagsLike | undefined, variants: Record<string, string | boolean>) => {
+  // `loaded`: posthog-js answered from its /flags request. Otherwise it replays its bootstrap, which
+  // drops `false` values: trackplan's own bootstrap copy wins over that replay.
+  const update = (live: PostHogFlagsLike | undefined, variants: Record<string, string | boolean>, loaded: boolean) => {
+    if (!loaded && bootstrap) return;
     const held = current;
     const next = settle((key) => {
-      // posthog-js drops `false` values (bootstrapped and loaded alike): a key it leaves out keeps trackplan's copy.
-      if (variants[key] === undefined) return held[key].fallback ? undefined : { value: held[key].value, payload: held[key].payload };
+      let value: unknown = variants[key];
       let payload: unknown;
       try {
+        // A loaded flag that is off is left out of `variants`; getFeatureFlag tells false from missing.
+        if (loaded && value === undefined && typeof live?.getFeatureFlag === 'function') value = live.getFeatureFlag(key, { send_event: false });
         payload = live?.getFeatureFlagPayload?.(key);
       } catch {
-        payload = undefined;
+        // A read that throws reads as missing.
       }
-      return { value: variants[key], payload };
+      return { value, payload };
     });
     counters.evaluated++;
     distinctId = undefined;
@@ -146,7 +152,7 @@ export function createBrowserFlags<C extends Catalog<any, any, any, any>>(
         target.onFeatureFlags((_keys, variants, context) => {
           // A failed load keeps the values held (the bootstrap, or the last load).
           if (context?.errorsLoading || !variants || typeof variants !== 'object') return;
-          update(live() as PostHogFlagsLike | undefined, variants);
+          update(live() as PostHogFlagsLike | undefined, variants, context !== undefined);
         });
       } catch (error) {
         onError(error);

@@ -173,6 +173,30 @@ describe('browser flags: the real posthog-js loading flags from the inspector', 
     expect(t.flags.get('fast-checkout')).toBe(false);
   });
 
+  it('a bootstrapped true turns false when posthog-js loads it off (posthog-js leaves off flags out of its variants)', async () => {
+    const ins = await inspector({ 'fast-checkout': false, 'beta-export': true });
+    const boot = bootstrap({ 'new-onboarding': 'control', 'beta-export': false, 'fast-checkout': true });
+    const client = posthogJs(ins.url, boot);
+    const { tracker: t, memory } = tracker({ bootstrap: boot }, { client: client as never });
+    let changes = 0;
+    t.flags.subscribe(() => changes++);
+    expect(t.flags.get('fast-checkout')).toBe(true);
+    client.reloadFeatureFlags();
+    await until(() => changes > 0, 'the loaded flags');
+    expect(t.flags.get('fast-checkout')).toBe(false);
+    expect(t.flags.fallbackReason('fast-checkout')).toBeUndefined();
+    expect(t.flags.get('beta-export')).toBe(true);
+    // A new value is a new exposure; the same value read again is not.
+    t.flags.get('fast-checkout');
+    await t.flush();
+    const exposures = memory.events.filter((e) => e.event === '$feature_flag_called').map((e) => [e.distinct_id, e.properties.$feature_flag, e.properties.$feature_flag_response]);
+    expect(exposures).toEqual([
+      ['user_1', 'fast-checkout', true],
+      ['user_1', 'fast-checkout', false],
+      ['user_1', 'beta-export', true],
+    ]);
+  });
+
   it('an unsubscribed listener is not called', async () => {
     const ins = await inspector({ 'new-onboarding': 'test' });
     const boot = bootstrap({ 'new-onboarding': 'control', 'beta-export': false, 'fast-checkout': true });
