@@ -2,6 +2,8 @@ import type { Catalog, FlagsOf } from '../core/catalog';
 import { EXPOSURE_SPEC, flagViolation } from '../core/flag-exposure';
 import {
   ExposureMemo,
+  makeAttachable,
+  type FlagsAttachable,
   exposureProperties,
   newFlagStats,
   resolveFlags,
@@ -26,8 +28,11 @@ type Entry<T, K> = K extends keyof T ? T[K] : never;
 type FlagValue<F, K> = Entry<F, K> extends { value: infer V } ? V : never;
 type FlagPayload<F, K> = (Entry<F, K> extends { payload: infer P } ? P : never) | undefined;
 
-/** `tracker.flags` in the browser: the Node snapshot's reads over values that change when posthog-js loads flags. */
-export interface BrowserFlags<C> {
+/**
+ * `tracker.flags` in the browser: the Node snapshot's reads over values that change when posthog-js
+ * loads flags. `track(name, props, { flags: tracker.flags })` attaches the values held at that call.
+ */
+export interface BrowserFlags<C> extends FlagsAttachable {
   /** The flag's value: a declared variant, or `true`/`false`; the catalog default when it fell back. Never undefined. */
   get<K extends keyof FlagsOf<C> & string>(key: K): FlagValue<FlagsOf<C>, K>;
   /** Boolean flags: their value. Multivariate flags: whether the service assigned a variant. */
@@ -119,7 +124,7 @@ export function createBrowserFlags<C extends Catalog<any, any, any, any>>(
     }
   };
 
-  const flags = {
+  const reads = {
     get(key: string) {
       const flag = current[key];
       if (flag === undefined) return false;
@@ -139,7 +144,8 @@ export function createBrowserFlags<C extends Catalog<any, any, any, any>>(
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-  } as unknown as BrowserFlags<C>;
+  };
+  const flags = makeAttachable(reads, specs, () => current) as unknown as BrowserFlags<C>;
 
   return {
     flags,

@@ -130,6 +130,20 @@ describe('browser flags: exposures', () => {
   });
 });
 
+describe('browser flags: on events', () => {
+  it('track(…, { flags: tracker.flags }) carries the values held at the call; without it nothing is attached', async () => {
+    const { tracker: t, memory } = tracker({ bootstrap: bootstrap({ 'new-onboarding': 'test', 'beta-export': false, 'fast-checkout': false }, { 'new-onboarding': { layout: 'wide' } }) });
+    t.track('page_viewed', { path: '/' }, { flags: t.flags });
+    t.track('page_viewed', { path: '/plain' });
+    await t.flush();
+    const [withFlags, plain] = memory.events.filter((e) => e.event === 'page_viewed');
+    expect(withFlags.flags).toEqual({ 'new-onboarding': 'test', 'beta-export': false, 'fast-checkout': false });
+    expect(plain.flags).toBeUndefined();
+    // Attaching is not reading: no exposure.
+    expect(t.stats().flags.exposures).toBe(0);
+  });
+});
+
 describe('browser flags: the real posthog-js loading flags from the inspector', () => {
   async function inspector(flags: Parameters<typeof startInspector>[0]['flags']): Promise<Inspector> {
     const started = await startInspector({ catalogs: [catalog], port: 0, flags });
