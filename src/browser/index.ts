@@ -2,6 +2,7 @@
 export * from '../index';
 export { injectSnippets } from '../core/snippets';
 export { createTracker, type BrowserTracker, type BrowserTrackerOptions, type BrowserDestinationOptions } from './tracker';
+export type { BrowserFlags, BrowserFlagsOptions } from './flags';
 export { createHttpDestination } from './destinations';
 export type { HttpDestinationOptions } from '../destinations/_shared/http-options';
 export type { FetchLike } from '../destinations/_shared/http';

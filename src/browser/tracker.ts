@@ -10,6 +10,7 @@ import type { BrowserEnv, PageWindow } from '../destinations/_shared/builtin';
 import type { PostHogJsLike } from '../destinations/posthog-js';
 import { BROWSER_BUILTINS, builtinDestinations, type BuiltinOptions } from '../destinations/registry';
 import { ConsentGate } from './consent';
+import { createBrowserFlags, type BrowserFlags, type BrowserFlagsOptions } from './flags';
 import { BrowserIdentity } from './identity';
 import { createBeforeSend } from './posthog-guard';
 import { installPostHogGuard } from './snippet-hold';
@@ -25,13 +26,19 @@ export interface BrowserTrackerOptions extends SharedTrackerOptions, BrowserDest
    * @default 1000
    */
   maxHeld?: number;
+  /** Feature flags (`tracker.flags`): `{ bootstrap }` from Node's `flags.bootstrap()` gives the server's values before first paint. */
+  flags?: BrowserFlagsOptions;
 }
 
-export interface BrowserTracker<C extends Catalog<any, any, any>> extends Tracker<C> {
+export interface BrowserTracker<C extends Catalog<any, any, any, any>> extends Tracker<C> {
   /** Sets consent on every destination: `'pending'` holds messages, `'denied'` drops them. */
   setConsent(state: ConsentState): void;
   /** The distinct id later events carry (posthog-js's when it has one). */
   getDistinctId(): string;
+  /** The catalog's feature flags, read synchronously: the bootstrap's values, then posthog-js's once it loads flags. */
+  readonly flags: BrowserFlags<C>;
+  /** Everything `Tracker.stats()` counts, plus `flags` (fallbacks by reason, exposures). */
+  stats(): ReturnType<Tracker<C>['stats']> & { flags: import('../core/flags').FlagStats };
 }
 
 type BrowserWindow = Window & PageWindow;
@@ -40,13 +47,15 @@ type BrowserWindow = Window & PageWindow;
  * The browser tracker. Throws only here, for configuration mistakes; `track()` and friends never
  * throw (except under `validation: 'throw'`).
  */
-export function createTracker<C extends Catalog<any, any, any>>(catalog: C, options: BrowserTrackerOptions = {}): BrowserTracker<C> {
+export function createTracker<C extends Catalog<any, any, any, any>>(catalog: C, options: BrowserTrackerOptions = {}): BrowserTracker<C> {
   const win = (typeof window === 'undefined' ? undefined : window) as BrowserWindow | undefined;
   const consent = options.consent === undefined ? 'granted' : checkConsent(options.consent, 'consent');
   const gate = new ConsentGate(consent, options.maxHeld === undefined ? 1000 : checkPositiveInteger(options.maxHeld, 'maxHeld'));
   const randomUUID = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : fallbackUUID());
   const storage = safeStorage(win);
   let posthogClient: PostHogJsLike | undefined;
+  // Set once the tracker's core exists; a client met before then is attached right after.
+  let attachFlags: ((client: unknown) => void) | undefined;
   const identity = new BrowserIdentity(storage, randomUUID, () => posthogClient?.get_distinct_id?.());
   const allow = new Set(options.guards?.allow ?? []);
   let reportViolation: (v: import('../core/types').Violation) => void = () => {};
@@ -58,7 +67,10 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     sendBeacon: win?.navigator?.sendBeacon ? (url, body) => win.navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : undefined,
     onPageHide: win ? (listener) => onPageHide(win, listener) : undefined,
     posthogBeforeSend: beforeSend,
-    onPostHogClient: (client) => (posthogClient = client as PostHogJsLike),
+    onPostHogClient: (client) => {
+      posthogClient = client as PostHogJsLike;
+      attachFlags?.(client);
+    },
   };
   const destinations = builtinDestinations('browser', BROWSER_BUILTINS, options as Record<string, unknown>, env);
 
@@ -73,6 +85,14 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     admit: gate.admit,
   });
   reportViolation = core.reportViolation;
+  const flags = createBrowserFlags(catalog, core, options.flags, () => identity.get(), (error) => options.onError?.(error));
+  // posthog-js is read live: the snippet's stub queues onFeatureFlags, and the loaded instance answers the reads.
+  const livePostHog = () => {
+    const loaded = win?.posthog as unknown;
+    return loaded && !Array.isArray(loaded) ? loaded : posthogClient;
+  };
+  attachFlags = (client) => flags.attach(client, livePostHog);
+  if (posthogClient) attachFlags(posthogClient);
   // Once violations can be reported: the guard may run at once, over what the snippet held for it.
   if (options.posthog && 'client' in options.posthog) installPostHogGuard(win, options.posthog.client, beforeSend, (error) => options.onError?.(error));
   const setConsentOnDestinations = (state: ConsentState) => core.router.setConsent(state);
@@ -137,7 +157,8 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
     getDistinctId: () => identity.get(),
     flush: core.flush,
     shutdown: core.shutdown,
-    stats: core.stats,
+    flags: flags.flags,
+    stats: () => ({ ...core.stats(), flags: flags.stats() }),
   } as BrowserTracker<C>;
 }
 

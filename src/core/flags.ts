@@ -254,6 +254,23 @@ export interface FlagsAttachable {
   readonly [ATTACH]: () => FlagAttachment;
 }
 
+/** What `track(…, { flags })` attaches for these values: every value, and the payloads marked `attachPayload`. */
+function attachmentFrom(specs: Readonly<Record<string, RuntimeFlagSpec>>, flags: Readonly<Record<string, ResolvedFlag>>): FlagAttachment {
+  const values: Record<string, string | boolean> = {};
+  let payloads: Record<string, unknown> | undefined;
+  for (const [key, flag] of Object.entries(flags)) {
+    values[key] = flag.value;
+    if (flag.payload !== undefined && specs[key]?.attachPayload) (payloads ??= {})[key] = flag.payload;
+  }
+  return payloads ? { values, payloads } : { values };
+}
+
+/** Makes `target` attachable to `track(…, { flags })` with the values `current()` holds at the call. */
+export function makeAttachable<T extends object>(target: T, specs: Readonly<Record<string, RuntimeFlagSpec>>, current: () => Readonly<Record<string, ResolvedFlag>>): T & FlagsAttachable {
+  Object.defineProperty(target, ATTACH, { value: () => attachmentFrom(specs, current()) });
+  return target as T & FlagsAttachable;
+}
+
 /** The attachment of a snapshot, or undefined for anything else. Never throws. */
 export function attachmentOf(flags: unknown): FlagAttachment | undefined {
   try {
@@ -334,15 +351,7 @@ export function createFlagsSnapshot<F extends object>(
       }
       return { distinctID: distinctId, featureFlags, featureFlagPayloads };
     },
-    [ATTACH]: (): FlagAttachment => {
-      const values: Record<string, string | boolean> = {};
-      let payloads: Record<string, unknown> | undefined;
-      for (const [key, flag] of Object.entries(flags)) {
-        values[key] = flag.value;
-        if (flag.payload !== undefined && specs[key]?.attachPayload) (payloads ??= {})[key] = flag.payload;
-      }
-      return payloads ? { values, payloads } : { values };
-    },
+    [ATTACH]: () => attachmentFrom(specs, flags),
   };
   return snapshot as unknown as FlagsSnapshot<F>;
 }

@@ -1,3 +1,4 @@
+import type { FlagsBootstrap } from './flags';
 import { checkConsent, checkGa4MeasurementId, checkHttpUrl, checkNonce, checkPostHogKey, refuseOption } from './config-rules';
 
 export type ConsentSetting = 'granted' | 'denied' | 'pending';
@@ -14,8 +15,12 @@ export interface SnippetOptions {
     capturePageview?: boolean;
     /** Default `true`. */
     capturePageleave?: boolean;
-    /** The server-known person, so browser and server events share one distinct id. */
-    bootstrap?: { distinctId?: string; isIdentified?: boolean };
+    /**
+     * The server-known person, so browser and server events share one distinct id; or Node's
+     * `flags.bootstrap()` (`{ distinctID, featureFlags, featureFlagPayloads }`), so posthog-js starts
+     * with the server's flag values too (pass the same object to `createTracker(catalog, { flags: { bootstrap } })`).
+     */
+    bootstrap?: { distinctId?: string; isIdentified?: boolean } | (FlagsBootstrap & { isIdentifiedID?: boolean });
     /** Any other JSON-serializable `posthog.init` options. */
     options?: Record<string, unknown>;
     /**
@@ -117,8 +122,8 @@ function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: str
       capture_pageview: posthog.capturePageview ?? true,
       capture_pageleave: posthog.capturePageleave ?? true,
     };
-    if (posthog.bootstrap?.distinctId !== undefined)
-      config.bootstrap = { distinctID: String(posthog.bootstrap.distinctId), isIdentifiedID: posthog.bootstrap.isIdentified ?? false };
+    const bootstrap = posthogBootstrap(posthog.bootstrap);
+    if (bootstrap) config.bootstrap = bootstrap;
     scripts.push({
       body:
         posthogHold(Math.round(guardTimeoutMs)) +
@@ -127,6 +132,22 @@ function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: str
     });
   }
   return { scripts, nonce };
+}
+
+/** posthog-js's `bootstrap` config from either bootstrap shape (escaped later, with the rest of the config). */
+function posthogBootstrap(given: NonNullable<SnippetOptions['posthog']>['bootstrap']): Record<string, unknown> | undefined {
+  if (!given || typeof given !== 'object') return undefined;
+  const person = given as { distinctId?: unknown; isIdentified?: unknown };
+  const flags = given as Partial<FlagsBootstrap> & { isIdentifiedID?: unknown };
+  const distinctID = person.distinctId ?? flags.distinctID;
+  const bootstrap: Record<string, unknown> = {};
+  if (distinctID !== undefined) {
+    bootstrap.distinctID = String(distinctID);
+    bootstrap.isIdentifiedID = (person.isIdentified ?? flags.isIdentifiedID ?? false) === true;
+  }
+  if (flags.featureFlags && typeof flags.featureFlags === 'object') bootstrap.featureFlags = flags.featureFlags;
+  if (flags.featureFlagPayloads && typeof flags.featureFlagPayloads === 'object') bootstrap.featureFlagPayloads = flags.featureFlagPayloads;
+  return Object.keys(bootstrap).length ? bootstrap : undefined;
 }
 
 /**

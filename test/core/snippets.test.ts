@@ -28,6 +28,16 @@ describe('renderSnippets', () => {
     expect(initConfig(html).bootstrap).toEqual({ distinctID: 'user_123', isIdentifiedID: true });
   });
 
+  it("takes Node's flags.bootstrap() as it is: the server's flag values and payloads reach posthog.init, escaped", () => {
+    const hostile = '</script><script>alert(1)</script>';
+    const bootstrap = { distinctID: 'user_1', featureFlags: { 'new-onboarding': 'test', 'beta-export': false }, featureFlagPayloads: { 'new-onboarding': { layout: 'wide', note: hostile } } };
+    const html = renderSnippets({ posthog: { ...base.posthog, bootstrap } });
+    expect(initConfig(html).bootstrap).toEqual({ ...bootstrap, isIdentifiedID: false });
+    expect(html).not.toContain(hostile);
+    // Without flags, the person-only shape renders as before (no flag fields).
+    expect(initConfig(renderSnippets({ posthog: { ...base.posthog, bootstrap: { distinctId: 'u' } } })).bootstrap).toEqual({ distinctID: 'u', isIdentifiedID: false });
+  });
+
   it.each([
     [{ posthog: { apiKey: 'sk_live_x' } }, /posthog\.apiKey/],
     [{ posthog: { apiKey: 'phc_ok', host: 'javascript:alert(1)' } }, /posthog\.host/],

@@ -5,6 +5,7 @@
 import { expectTypeOf } from 'vitest';
 import * as z from 'zod';
 import { defineCatalog, defineEvent, defineFlag, type FlagKeyOf, type FlagsBootstrap } from '../../src/index';
+import { createTracker as createBrowserTracker } from '../../src/browser/index';
 import { createTracker } from '../../src/node/index';
 import { catalog } from '../fixtures/flags-catalog';
 
@@ -34,6 +35,27 @@ async function node() {
   tracker.track('page_viewed', { path: '/' }, { flags });
 }
 void node;
+
+function browser(bootstrap: FlagsBootstrap) {
+  const web = createBrowserTracker(catalog, { flags: { bootstrap } });
+  expectTypeOf(web.flags.get('new-onboarding')).toEqualTypeOf<'control' | 'test'>();
+  expectTypeOf(web.flags.get('beta-export')).toEqualTypeOf<boolean>();
+  expectTypeOf(web.flags.isEnabled('beta-export')).toEqualTypeOf<boolean>();
+  expectTypeOf(web.flags.payload('new-onboarding')).toEqualTypeOf<{ layout: 'compact' | 'wide'; contact?: string | undefined } | undefined>();
+  expectTypeOf(web.flags.subscribe(() => {})).toEqualTypeOf<() => void>();
+  expectTypeOf(web.stats().flags.exposures).toEqualTypeOf<number>();
+  // @ts-expect-error a flag key the catalog does not have
+  web.flags.get('new-onboardng');
+  // @ts-expect-error a flag key the catalog does not have
+  web.flags.payload('beta_export');
+  // @ts-expect-error a variant the flag does not have
+  if (web.flags.get('new-onboarding') === 'tset') return;
+  // @ts-expect-error the bootstrap is Node's flags.bootstrap() shape
+  createBrowserTracker(catalog, { flags: { bootstrap: { 'new-onboarding': 'test' } } });
+  // @ts-expect-error a catalog without flags has no flag keys
+  createBrowserTracker(noFlags).flags.get('anything');
+}
+void browser;
 
 // Declarations: the default must be one of the variants, payloads may only name variants.
 defineFlag({ description: 'ok', variants: ['a', 'b'], default: 'a', payload: { b: z.object({ n: z.number() }) } });
