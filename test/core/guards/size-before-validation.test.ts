@@ -49,7 +49,7 @@ describe('size guard before validation: many keys', () => {
 
     // A loose bound (the machine may be busy): the deterministic check is the number of reports below
     // (a million before); the time is a benchmark's job (bench/pipeline-parts.ts).
-    expect(elapsed).toBeLessThan(Math.max(1500, 5 * listingOnce));
+    expect(elapsed).toBeLessThan(Math.max(2000, 10 * listingOnce)); // a few listings of the keys at most, never one report per key
     expect(violations.length).toBeLessThanOrEqual(3);
     expect(violations.find((v) => v.kind === 'truncated')).toMatchObject({ path: undefined, action: 'rewritten' });
     const unknown = violations.filter((v) => v.kind === 'unknown_properties');
