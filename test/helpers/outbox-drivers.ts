@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { postgresUrl } from './postgres';
+import { startReceiver, type Receiver } from './receiver';
 
 /** One database the outbox suites run on: `db` for the outbox, `extra()` for more connections to it. */
 export type OutboxDriver = { name: string; db: unknown; extra(): unknown; close(): Promise<void> };
@@ -38,4 +40,18 @@ export const freshTable = () => `domain_event_t${process.pid}_${++tableCounter}`
 export function uuidOf(result: { recorded: boolean; uuid?: string; reason?: string }): string {
   if (!result.recorded || !result.uuid) throw new Error(`expected the event to be recorded, it was not (${result.reason})`);
   return result.uuid;
+}
+
+/** A suite's database and receiver: opened before its tests, closed after them. */
+export function useOutboxSuite(open: () => Promise<OutboxDriver>): { readonly driver: OutboxDriver; readonly receiver: Receiver } {
+  const suite = {} as { driver: OutboxDriver; receiver: Receiver };
+  beforeAll(async () => {
+    suite.driver = await open();
+    suite.receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await suite.driver?.close();
+    await suite.receiver?.close();
+  });
+  return suite;
 }

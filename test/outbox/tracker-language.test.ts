@@ -1,12 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defineCompiledCatalog } from '../../src/core/catalog';
 import { isTrackplanError } from '../../src/core/errors';
 import { createTracker } from '../../src/node/index';
 import { createDispatcher, createOutbox, outboxMigrationSql, toSqlDatabase, type OutboxOptions, type Violation } from '../../src/outbox/index';
 import { memoryDestination } from '../../src/testing/index';
-import { freshTable, outboxDrivers, uuidOf, type OutboxDriver } from '../helpers/outbox-drivers';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { freshTable, outboxDrivers, useOutboxSuite, uuidOf } from '../helpers/outbox-drivers';
 import { catalog, paid } from '../fixtures/storefront-catalog';
 
 /** What track() and record() are both given, in this order. */
@@ -23,24 +22,15 @@ const brief = (v: Violation) => ({ kind: v.kind, event: v.event, path: v.path, a
 const thrownName = (error: unknown) => (isTrackplanError(error) ? error.name : `not a trackplan error: ${String(error)}`);
 
 describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s', (_name, open) => {
-  let driver: OutboxDriver;
-  let receiver: Receiver;
-  beforeAll(async () => {
-    driver = await open();
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await driver?.close();
-    await receiver?.close();
-  });
+  const suite = useOutboxSuite(open);
 
   async function outboxWith(options: Omit<OutboxOptions, 'db'> = {}) {
-    const outbox = createOutbox(catalog, { db: driver.db, table: freshTable(), ...options });
+    const outbox = createOutbox(catalog, { db: suite.driver.db, table: freshTable(), ...options });
     await outbox.migrate();
     return outbox;
   }
   const rowsOf = async (table: string) =>
-    (await toSqlDatabase(driver.db).query<{ event_name: string; properties: Record<string, unknown> }>(`SELECT event_name, properties FROM ${table} ORDER BY id`)).rows;
+    (await toSqlDatabase(suite.driver.db).query<{ event_name: string; properties: Record<string, unknown> }>(`SELECT event_name, properties FROM ${table} ORDER BY id`)).rows;
 
   it.each(modes)('validation %s: record() stores, drops, throws and reports exactly what track() delivers, drops, throws and reports', async (validation) => {
     const memory = memoryDestination({ name: 'webhook' });
@@ -48,7 +38,7 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
     const tracker = createTracker(catalog, { validation, destinations: [memory], onViolation: (v) => trackerViolations.push(v) });
     const outboxViolations: Violation[] = [];
     const outbox = await outboxWith({ validation, onViolation: (v) => outboxViolations.push(v) });
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
 
     const trackerThrew: string[] = [];
     const outboxThrew: string[] = [];
@@ -100,7 +90,7 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
 
   it('record() tells what became of the call: recorded with its uuid, or the reason it was counted under', async () => {
     const outbox = await outboxWith({ validation: 'drop' });
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     const recorded = await outbox.record(db, 'order.paid', paid);
     expect(recorded).toEqual({ recorded: true, uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(await outbox.record(db, 'order.paid', { ...paid, amount: 'lots' } as never)).toEqual({ recorded: false, reason: 'invalid' });
@@ -114,11 +104,11 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
       events: { ...catalog.events, 'support.contacted': Object.defineProperty({ ...spec }, 'revenue', { get: () => { throw new Error('revenue getter exploded'); } }) },
     }) as unknown as typeof catalog;
     const errors: unknown[] = [];
-    const outbox = createOutbox(hostile, { db: driver.db, table: freshTable(), onError: (e) => errors.push(e) });
+    const outbox = createOutbox(hostile, { db: suite.driver.db, table: freshTable(), onError: (e) => errors.push(e) });
     await outbox.migrate();
     const tracker = createTracker(hostile, { destinations: [memoryDestination()] });
     tracker.track('support.contacted', { topic: 'refund' });
-    expect(await outbox.record(toSqlDatabase(driver.db), 'support.contacted', { topic: 'refund' })).toEqual({ recorded: false, reason: 'internal_error' });
+    expect(await outbox.record(toSqlDatabase(suite.driver.db), 'support.contacted', { topic: 'refund' })).toEqual({ recorded: false, reason: 'internal_error' });
     expect(outbox.stats().dropped).toEqual({ internal_error: 1 });
     expect(outbox.stats().dropped).toEqual(tracker.stats().dropped);
     expect(errors.map(String)).toEqual([expect.stringMatching(/\[outbox\] record\("support\.contacted"\) failed before the insert: Error: revenue getter exploded/)]);
@@ -127,7 +117,7 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
 
   it('flush() delivers every pending row over several passes, then stats() holds the tracker\'s books', async () => {
     const outbox = await outboxWith();
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     for (let i = 0; i < 25; i++) await outbox.record(db, 'signup_page_viewed', { referrer: `r_${i}` });
     const memory = memoryDestination({ name: 'webhook' });
     const dispatcher = createDispatcher(outbox, { destinations: [memory], batchSize: 10 });
@@ -148,7 +138,7 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
 
   it('stats() counts every row that was not delivered, by reason, and leaves the delivered ones out', async () => {
     const outbox = await outboxWith();
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     const good = [];
     for (let i = 0; i < 3; i++) good.push(uuidOf(await outbox.record(db, 'signup_page_viewed', { referrer: `r_${i}` })));
     const malformed = uuidOf(await outbox.record(db, 'signup_page_viewed', {}));
@@ -177,7 +167,7 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
     const violations: Violation[] = [];
     const errors: unknown[] = [];
     const outbox = await outboxWith({ validation: 'drop', onViolation: (v) => violations.push(v), onError: (e) => errors.push(e) });
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     const retyped = uuidOf(await outbox.record(db, 'checkout.start', { order_id: 'o', tier: 'pro', subtotal: 1, country: 'US' }));
     await db.query(`UPDATE ${outbox.table} SET properties = properties || '{"subtotal":"1"}'::jsonb WHERE uuid = $1`, [retyped]);
     const inherits = createDispatcher(outbox, { destinations: [memoryDestination()], leaseMs: 1 });
@@ -200,13 +190,13 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
 
   it('shutdown() stops the loop and leaves later rows pending; runOnce() and start() after it do nothing; stop() still works', async () => {
     const outbox = await outboxWith();
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     const memory = memoryDestination();
     const errors: unknown[] = [];
     const dispatcher = createDispatcher(outbox, { destinations: [memory], pollIntervalMs: 10, onError: (e) => errors.push(e) });
     dispatcher.start();
     await outbox.record(db, 'signup_page_viewed', { referrer: 'first' });
-    await receiver.waitFor(() => memory.events.length === 1, 10_000, 'the loop delivered the first row');
+    await suite.receiver.waitFor(() => memory.events.length === 1, 10_000, 'the loop delivered the first row');
     await dispatcher.shutdown();
     await outbox.record(db, 'signup_page_viewed', { referrer: 'after shutdown' });
     expect(await dispatcher.runOnce()).toEqual({ claimed: 0, delivered: 0, failed: 0, parked: 0 });
@@ -222,26 +212,26 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
 
   it('parkAfterAttempts counts deliveries per row; maxAttempts stays the HTTP attempts per request (webhook: { maxAttempts })', async () => {
     const outbox = await outboxWith();
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     await outbox.record(db, 'signup_page_viewed', { referrer: 'r' });
     const path = `/webhook-503-${outbox.table.replace(/\W/g, '')}`;
-    receiver.setFault((request) => (request.path === path ? 503 : undefined));
+    suite.receiver.setFault((request) => (request.path === path ? 503 : undefined));
     try {
-      const dispatcher = createDispatcher(outbox, { webhook: { url: `${receiver.url}${path}`, maxAttempts: 1, retryBaseMs: 1 }, parkAfterAttempts: 2, backoffMs: 0 });
+      const dispatcher = createDispatcher(outbox, { webhook: { url: `${suite.receiver.url}${path}`, maxAttempts: 1, retryBaseMs: 1 }, parkAfterAttempts: 2, backoffMs: 0 });
       expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, failed: 1 });
       expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, parked: 1 });
       await dispatcher.shutdown();
-      expect(receiver.requests.filter((r) => r.path === path)).toHaveLength(2); // one HTTP attempt per delivery, two deliveries
+      expect(suite.receiver.requests.filter((r) => r.path === path)).toHaveLength(2); // one HTTP attempt per delivery, two deliveries
       expect(dispatcher.stats().dropped).toEqual({ delivery_failed: 1 });
       expect(await outbox.rowStats()).toMatchObject({ parked: 1, pending: 0 });
     } finally {
-      receiver.setFault(undefined);
+      suite.receiver.setFault(undefined);
     }
   });
 
   it('one revenueOf(): the dispatcher delivers the revenue track() delivers', async () => {
     const outbox = await outboxWith();
-    await outbox.record(toSqlDatabase(driver.db), 'order.paid', { ...paid, amount: 12.5, currency: 'eur' });
+    await outbox.record(toSqlDatabase(suite.driver.db), 'order.paid', { ...paid, amount: 12.5, currency: 'eur' });
     const dispatched = memoryDestination({ name: 'webhook' });
     const dispatcher = createDispatcher(outbox, { destinations: [dispatched] });
     await dispatcher.flush();
@@ -258,11 +248,11 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
     const table = freshTable();
     const sql = outboxMigrationSql(table);
     // What a migration tool does with a .sql file: run it as one script.
-    if (driver.db instanceof PGlite) await driver.db.exec(sql);
-    else await (driver.db as { query(text: string): Promise<unknown> }).query(sql);
-    const outbox = createOutbox(catalog, { db: driver.db, table });
+    if (suite.driver.db instanceof PGlite) await suite.driver.db.exec(sql);
+    else await (suite.driver.db as { query(text: string): Promise<unknown> }).query(sql);
+    const outbox = createOutbox(catalog, { db: suite.driver.db, table });
     await outbox.migrate(); // finds it there: nothing to do, nothing fails
-    const db = toSqlDatabase(driver.db);
+    const db = toSqlDatabase(suite.driver.db);
     const uuid = uuidOf(await db.transaction((tx) => outbox.record(tx, 'order.paid', paid, { distinctId: 'u_1', groups: { organization: 'org_1' } })));
     const memory = memoryDestination({ name: 'webhook' });
     const dispatcher = createDispatcher(outbox, { destinations: [memory] });
