@@ -143,11 +143,12 @@ interface FakePostHog {
   requests: { method: string; path: string; query: URLSearchParams; auth: string | undefined; body: any }[];
   insights: Map<number, { id: number; name: string; description: string; query: any }>;
   failWith?: { method: string; status: number; body: unknown };
+  groupTypes: { group_type: string; group_type_index: number }[];
   close(): Promise<void>;
 }
 
 async function startFakePostHog(): Promise<FakePostHog> {
-  const fake: FakePostHog = { url: '', requests: [], insights: new Map(), close: async () => {} };
+  const fake: FakePostHog = { url: '', requests: [], insights: new Map(), groupTypes: [{ group_type: 'project', group_type_index: 0 }, { group_type: 'organization', group_type_index: 1 }], close: async () => {} };
   let nextId = 100;
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -160,6 +161,7 @@ async function startFakePostHog(): Promise<FakePostHog> {
       const send = (status: number, payload: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
       if (req.headers.authorization !== `Bearer ${KEY}`) return send(401, { type: 'authentication_error', code: 'not_authenticated', detail: 'Authentication credentials were not provided.' });
       if (fake.failWith && fake.failWith.method === req.method) return send(fake.failWith.status, fake.failWith.body);
+      if (req.method === 'GET' && url.pathname === '/api/projects/42/groups_types/') return send(200, fake.groupTypes);
       const list = /^\/api\/projects\/42\/insights\/$/;
       const one = /^\/api\/projects\/42\/insights\/(\d+)\/$/;
       if (req.method === 'GET' && list.test(url.pathname)) {
@@ -207,10 +209,12 @@ describe('trackplan export posthog-insights --push', () => {
     const posts = fake.requests.filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(7);
     for (const r of fake.requests) expect(r.auth).toBe(`Bearer ${KEY}`);
-    expect(fake.requests.filter((r) => r.method === 'GET').map((r) => [r.path, r.query.get('search')])[0]).toEqual(['/api/projects/42/insights/', 'insights_test: first_value']);
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/insights/')).map((r) => [r.path, r.query.get('search')])[0]).toEqual(['/api/projects/42/insights/', 'insights_test: first_value']);
     expect(posts[0].path).toBe('/api/projects/42/insights/');
     expect(posts[0].body).toMatchObject({ name: 'insights_test: first_value', saved: true, query: { kind: 'InsightVizNode', source: { kind: 'FunnelsQuery' } } });
     for (const p of posts) expect(validateInsight(p.body), ajv.errorsText(validateInsight.errors)).toBe(true);
+    // The organization funnel aggregates by the index the project gave its "organization" group type.
+    expect(posts.find((p) => p.body.name === 'insights_test: org_strict')!.body.query.source.aggregation_group_type_index).toBe(1);
 
     // Someone edited the insight in PostHog; the next export finds it by name and overwrites it.
     fake.insights.get(100)!.query = { kind: 'InsightVizNode', source: { kind: 'TrendsQuery', series: [] } };
@@ -226,6 +230,23 @@ describe('trackplan export posthog-insights --push', () => {
     expect(fake.insights.get(100)!.query.source.kind).toBe('FunnelsQuery');
   });
 
+  it('organization funnels need the project\'s organization group type, or an explicit index', async () => {
+    fake = await startFakePostHog();
+    process.env.POSTHOG_PERSONAL_API_KEY = KEY;
+    fake.groupTypes = [{ group_type: 'company', group_type_index: 0 }];
+    const args = ['export', 'posthog-insights', 'test/fixtures/cli/insights-catalog.ts', '--out', tempDir(), '--push', '--host', fake.url, '--project', '42'];
+    const missing = await run(...args);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/project 42 has no "organization" group type \(it has: company\).*--organization-group-index/);
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+    // An explicit index is used as given, without asking the project.
+    fake.requests.length = 0;
+    const explicit = await run(...args, '--organization-group-index', '3');
+    expect(explicit.code).toBe(0);
+    expect(fake.requests.some((r) => r.path.endsWith('/groups_types/'))).toBe(false);
+    expect([...fake.insights.values()].find((i) => i.name === 'insights_test: org_strict')!.query.source.aggregation_group_type_index).toBe(3);
+  });
+
   it('a 4xx answer exits 1 naming the status, the request and PostHog\'s detail', async () => {
     fake = await startFakePostHog();
     process.env.POSTHOG_PERSONAL_API_KEY = KEY;
@@ -237,9 +258,12 @@ describe('trackplan export posthog-insights --push', () => {
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
 
     fake.failWith = { method: 'GET', status: 403, body: { detail: 'API key missing required scope insight:read' } };
-    const forbidden = await run('export', 'posthog-insights', 'test/fixtures/cli/insights-catalog.ts', '--out', tempDir(), '--push', '--host', fake.url, '--project', '42');
+    const forbidden = await run('export', 'posthog-insights', 'test/fixtures/cli/insights-catalog.ts', '--out', tempDir(), '--push', '--host', fake.url, '--project', '42', '--organization-group-index', '1');
     expect(forbidden.code).toBe(1);
-    expect(forbidden.err).toMatch(/answered 403 to GET \/api\/projects\/42\/insights\/: API key missing required scope insight:read\. Check POSTHOG_PERSONAL_API_KEY/);
+    expect(forbidden.err).toMatch(/answered 403 to GET \/api\/projects\/42\/insights\/: API key missing required scope insight:read\. Check POSTHOG_PERSONAL_API_KEY: it needs the insight:read and insight:write scopes/);
+    const noGroupScope = await run('export', 'posthog-insights', 'test/fixtures/cli/insights-catalog.ts', '--out', tempDir(), '--push', '--host', fake.url, '--project', '42');
+    expect(noGroupScope.code).toBe(1);
+    expect(noGroupScope.err).toMatch(/answered 403 to GET \/api\/projects\/42\/groups_types\/.*group:read scope \(or pass --organization-group-index\)/);
   });
 
   it('reads the key from the environment only, and sends it over https or to this machine only', async () => {

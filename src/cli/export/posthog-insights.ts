@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs, UsageError, type Io } from '../args';
 import { assertWritable, GENERATED_MARK, readIfPresent, shownPath, writeGeneratedFile } from '../generated-files';
 import { loadCatalog, type LoadedCatalog } from '../load-catalog';
-import { PushError, pushInsights, pushOrigin } from './posthog-push';
+import { organizationGroupIndex, PushError, pushInsights, pushOrigin, type PushTarget } from './posthog-push';
 import { funnelInsight, metricInsight, movingAverage, type ExportOptions, type Exported, type FunnelLike, type MetricLike, type RevenueEvent } from './posthog-query';
 
 export const POSTHOG_INSIGHTS_HELP = `trackplan export posthog-insights <catalog.ts> [--out <dir>] [--force]
@@ -14,12 +14,13 @@ property filters, conversion window, order, organization aggregation) and each m
 insight that computes it (revenue: TrendsQuery; retention: RetentionQuery; time to first/nth use:
 a time-to-convert FunnelsQuery; activation: a FunnelsQuery), one JSON file each plus index.json,
 into --out (default posthog-insights/<catalog name>/).
---organization-group-index is the index PostHog gave the "organization" group type in the
-project (Settings > Groups; default 0); organization funnels aggregate by it.
+Organization funnels aggregate by the index PostHog gave the "organization" group type in the
+project: --push asks the project (GET groups_types, scope group:read); without --push, or to
+override, pass --organization-group-index (default 0).
 --moving-average <days> adds a smoothed copy (trendsFilter.smoothingIntervals) of each trend.
 --push upserts every insight by name into the project: an insight with the same name is updated
 (PATCH), otherwise one is created (POST /api/projects/<id>/insights/). The personal API key is read
-from the POSTHOG_PERSONAL_API_KEY environment variable (scopes insight:read, insight:write), never
+from the POSTHOG_PERSONAL_API_KEY environment variable (scopes insight:read, insight:write, and group:read for organization funnels), never
 from the command line. Exit 1 when PostHog refuses an insight.`;
 
 /** The metadata of every event that declares revenue, in catalog order. */
@@ -51,6 +52,12 @@ export function exportInsights(catalog: LoadedCatalog, options: Omit<ExportOptio
   return out;
 }
 
+/** Whether any funnel or metric counts organizations (and so needs the organization group index). */
+function usesOrganization(catalog: LoadedCatalog): boolean {
+  const specs = [...Object.values((catalog as { funnels?: object }).funnels ?? {}), ...Object.values((catalog as { metrics?: object }).metrics ?? {})] as { by?: unknown }[];
+  return specs.some((spec) => spec.by === 'organization');
+}
+
 const fileOf = (e: Exported) => `${e.type}.${e.key}.json`;
 
 export async function posthogInsightsCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -73,11 +80,21 @@ export async function posthogInsightsCommand(argv: string[], io: Io, env: NodeJS
   if (!/^-\d+[hdwmqy]$|^\d{4}-\d{2}-\d{2}/.test(dateFrom)) throw new UsageError(`--date-from must be a PostHog relative date such as -30d, or a YYYY-MM-DD date (got ${JSON.stringify(dateFrom)})`);
 
   const catalog = await loadCatalog(positionals[0], io.cwd);
-  const exported = exportInsights(catalog, {
+  const target: PushTarget | undefined = push ? { host: flags.host, project: flags.project, apiKey: apiKey! } : undefined;
+  const options = {
     organizationGroupIndex: intFlag('organization-group-index', flags['organization-group-index'], 0, 0, 4),
     dateFrom,
     movingAverageDays: flags['moving-average'] === undefined ? undefined : intFlag('moving-average', flags['moving-average'], 7, 2, 90),
-  });
+  };
+  try {
+    // Pushing without an explicit index: ask the project which index its organization group has.
+    if (target && flags['organization-group-index'] === undefined && usesOrganization(catalog)) options.organizationGroupIndex = await organizationGroupIndex(target);
+  } catch (error) {
+    if (!(error instanceof PushError)) throw error;
+    io.err(error.message);
+    return 1;
+  }
+  const exported = exportInsights(catalog, options);
   if (!exported.length) {
     io.err(`${positionals[0]}: the catalog declares no funnels or metrics; add them with defineFunnel() / timeToFirst()… in defineCatalog({ funnels, metrics })`);
     return 1;
@@ -103,7 +120,7 @@ export async function posthogInsightsCommand(argv: string[], io: Io, env: NodeJS
 
   if (!push) return 0;
   try {
-    const results = await pushInsights({ host: flags.host, project: flags.project, apiKey: apiKey! }, mapped.map((e) => e.insight), (line) => io.err(line));
+    const results = await pushInsights(target!, mapped.map((e) => e.insight), (line) => io.err(line));
     for (const r of results) io.out(`${r.action} ${JSON.stringify(r.name)} (insight ${r.id})`);
     io.out(`pushed ${results.length} insight(s) to project ${flags.project} on ${new URL(flags.host).origin}`);
     return 0;

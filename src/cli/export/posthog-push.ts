@@ -67,7 +67,7 @@ async function request(target: PushTarget, method: string, url: string, body?: u
     }
     const hint =
       response.status === 401 || response.status === 403
-        ? 'Check POSTHOG_PERSONAL_API_KEY: it needs the insight:read and insight:write scopes on this project.'
+        ? `Check POSTHOG_PERSONAL_API_KEY: it needs the ${path.endsWith('/groups_types/') ? 'group:read scope (or pass --organization-group-index)' : 'insight:read and insight:write scopes'} on this project.`
         : response.status === 404
           ? 'Check --project (the numeric project id in PostHog\'s URL) and --host.'
           : 'PostHog refused the insight; the files written by `trackplan export posthog-insights` show what was sent.';
@@ -106,4 +106,20 @@ export async function pushInsights(target: PushTarget, insights: readonly Insigh
     results.push({ name: insight.name, action: existing.length ? 'updated' : 'created', id: (answer as { id?: number | string }).id ?? existing[0]?.id ?? '?' });
   }
   return results;
+}
+
+/**
+ * The index PostHog gave the `organization` group type in the project (GET groups_types, scope
+ * group:read): PostHog numbers group types 0-4 in the order a project first saw them.
+ */
+export async function organizationGroupIndex(target: PushTarget): Promise<number> {
+  const origin = pushOrigin(target.host);
+  const answer = (await request(target, 'GET', `${origin}/api/projects/${encodeURIComponent(target.project)}/groups_types/`)) as unknown;
+  const types = (Array.isArray(answer) ? answer : ((answer as { results?: unknown[] }).results ?? [])) as { group_type?: string; group_type_index?: number }[];
+  const organization = types.find((t) => t.group_type === 'organization');
+  if (typeof organization?.group_type_index !== 'number')
+    throw new PushError(
+      `[trackplan] [export] project ${target.project} has no "organization" group type (it has: ${types.map((t) => t.group_type).join(', ') || 'none'}), so organization funnels cannot aggregate by it. Send one event with groups: { organization: ... } first, or pass --organization-group-index.`,
+    );
+  return organization.group_type_index;
 }
