@@ -53,6 +53,7 @@ describe('trackplan export posthog-insights: files', () => {
       'funnel.first_value.json',
       'funnel.org_strict.json',
       'metric.activation_7d.json',
+      'metric.org_retention.json',
       'metric.revenue.json',
       'metric.revenue_ma7d.json',
       'metric.second_recipe.json',
@@ -95,9 +96,21 @@ describe('trackplan export posthog-insights: files', () => {
     expect(revenue).toMatchObject({ kind: 'TrendsQuery', interval: 'day', series: [{ event: 'order_paid', math: 'sum', math_property: '$revenue' }], breakdownFilter: { breakdown_type: 'event', breakdown: 'currency' } });
     expect(revenue).not.toHaveProperty('trendsFilter');
     expect(files['metric.revenue_ma7d.json'].query.source.trendsFilter).toEqual({ smoothingIntervals: 7 });
+    expect(files['metric.org_retention.json'].query.source).toMatchObject({ aggregation_group_type_index: 2, retentionFilter: { retentionType: 'retention_recurring', period: 'Day' } });
+    // Time to the n-th use: a time-to-convert funnel from the user's first `from` event through n repeats of the event.
     const secondUse = files['metric.second_recipe.json'].query.source;
-    expect(secondUse.series.map((s: { event: string }) => s.event)).toEqual(['user_login_succeeded', 'recipe_created', 'recipe_created']);
-    expect(secondUse.funnelsFilter).toMatchObject({ funnelVizType: 'time_to_convert', funnelFromStep: 0, funnelToStep: 2 });
+    expect(secondUse.series).toEqual([
+      { kind: 'EventsNode', event: 'user_login_succeeded', name: 'user_login_succeeded', math: 'first_time_for_user' },
+      { kind: 'EventsNode', event: 'recipe_created', name: 'recipe_created' },
+      { kind: 'EventsNode', event: 'recipe_created', name: 'recipe_created' },
+    ]);
+    expect(secondUse.funnelsFilter).toEqual({ funnelWindowInterval: 90, funnelWindowIntervalUnit: 'day', funnelOrderType: 'ordered', funnelVizType: 'time_to_convert', funnelFromStep: 0, funnelToStep: 2 });
+    const ttfv = files['metric.ttfv.json'].query.source;
+    expect(ttfv.series[0]).toEqual({ kind: 'EventsNode', event: 'user_login_succeeded', name: 'user_login_succeeded', math: 'first_time_for_user_with_filters', properties: [{ key: 'is_first_login', value: ['true'], operator: 'exact', type: 'event' }] });
+    expect(ttfv.funnelsFilter).toMatchObject({ funnelWindowInterval: 30, funnelWindowIntervalUnit: 'day', funnelToStep: 1 });
+    const activation = files['metric.activation_7d.json'].query.source;
+    expect(activation.series.map((s: { event: string }) => s.event)).toEqual(['user_login_succeeded', 'recipe_created', 'batch_started']);
+    expect(activation.funnelsFilter).toMatchObject({ funnelWindowInterval: 7, funnelVizType: 'steps' });
 
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     expect(index.insights.map((i: { file: string; query: string }) => [i.file, i.query])).toContainEqual(['metric.week1_retention.json', 'RetentionQuery']);
@@ -207,7 +220,7 @@ describe('trackplan export posthog-insights --push', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/created "insights_test: first_value" \(insight 100\)/);
     const posts = fake.requests.filter((r) => r.method === 'POST');
-    expect(posts).toHaveLength(7);
+    expect(posts).toHaveLength(8);
     for (const r of fake.requests) expect(r.auth).toBe(`Bearer ${KEY}`);
     expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/insights/')).map((r) => [r.path, r.query.get('search')])[0]).toEqual(['/api/projects/42/insights/', 'insights_test: first_value']);
     expect(posts[0].path).toBe('/api/projects/42/insights/');
@@ -224,9 +237,9 @@ describe('trackplan export posthog-insights --push', () => {
     expect(second.out).toMatch(/updated "insights_test: first_value" \(insight 100\)/);
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
     const patches = fake.requests.filter((r) => r.method === 'PATCH');
-    expect(patches.map((r) => r.path)).toEqual([100, 101, 102, 103, 104, 105, 106].map((id) => `/api/projects/42/insights/${id}/`));
+    expect(patches.map((r) => r.path)).toEqual([100, 101, 102, 103, 104, 105, 106, 107].map((id) => `/api/projects/42/insights/${id}/`));
     expect(patches[0].body.query.source.kind).toBe('FunnelsQuery');
-    expect(fake.insights.size).toBe(7);
+    expect(fake.insights.size).toBe(8);
     expect(fake.insights.get(100)!.query.source.kind).toBe('FunnelsQuery');
   });
 
@@ -283,4 +296,21 @@ describe('trackplan export posthog-insights --push', () => {
     // Loopback over http is fine (a local PostHog, this test's receiver).
     expect((await run(...base, '--host', fake.url)).code).toBe(0);
   });
+});
+
+describe('trackplan export posthog-insights: reference catalogs', () => {
+  for (const name of ['batchtrack', 'esim']) {
+    it(`every insight of the ${name} catalog validates against PostHog's query schema`, async (ctx) => {
+      const catalog = await loadCatalog(`schema/${name}.ts`);
+      // The reference catalogs gain their funnels and KPIs with the reports work; until then there is nothing to export.
+      if (!Object.keys(catalog.funnels ?? {}).length && !Object.keys(catalog.metrics ?? {}).length) return ctx.skip(`${name} declares no funnels or metrics yet`);
+      const dir = tempDir();
+      const result = await run('export', 'posthog-insights', `schema/${name}.ts`, '--out', dir, '--moving-average', '7');
+      expect(result.err).toBe('');
+      expect(result.code).toBe(0);
+      const files = insightFiles(dir);
+      expect(Object.keys(files).length).toBeGreaterThanOrEqual(Object.keys(catalog.funnels).length + Object.keys(catalog.metrics).length);
+      for (const [file, body] of Object.entries(files)) expectValid(file, body);
+    });
+  }
 });

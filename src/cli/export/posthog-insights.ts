@@ -3,7 +3,9 @@ import { parseArgs, UsageError, type Io } from '../args';
 import { assertWritable, GENERATED_MARK, readIfPresent, shownPath, writeGeneratedFile } from '../generated-files';
 import { loadCatalog, type LoadedCatalog } from '../load-catalog';
 import { organizationGroupIndex, PushError, pushInsights, pushOrigin, type PushTarget } from './posthog-push';
-import { funnelInsight, metricInsight, movingAverage, type ExportOptions, type Exported, type FunnelLike, type MetricLike, type RevenueEvent } from './posthog-query';
+import type { FunnelSpec } from '../../core/funnels';
+import type { MetricSpec } from '../../core/metrics';
+import { funnelInsight, metricInsight, movingAverage, type ExportOptions, type Exported } from './posthog-query';
 
 export const POSTHOG_INSIGHTS_HELP = `trackplan export posthog-insights <catalog.ts> [--out <dir>] [--force]
     [--organization-group-index <0-4>] [--date-from <-30d>] [--moving-average <days>]
@@ -23,13 +25,6 @@ override, pass --organization-group-index (default 0).
 from the POSTHOG_PERSONAL_API_KEY environment variable (scopes insight:read, insight:write, and group:read for organization funnels), never
 from the command line. Exit 1 when PostHog refuses an insight.`;
 
-/** The metadata of every event that declares revenue, in catalog order. */
-function revenueEventsOf(catalog: LoadedCatalog): RevenueEvent[] {
-  return Object.entries(catalog.events as Record<string, { revenue?: { amount: string; currency?: string } }>)
-    .filter(([, spec]) => spec.revenue)
-    .map(([event, spec]) => ({ event, amount: spec.revenue!.amount, currency: spec.revenue!.currency }));
-}
-
 function intFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
@@ -38,10 +33,11 @@ function intFlag(name: string, value: string | undefined, fallback: number, min:
 }
 
 /** Every funnel and metric of the catalog as PostHog insights (or the reason a metric has none). */
-export function exportInsights(catalog: LoadedCatalog, options: Omit<ExportOptions, 'catalogName' | 'revenueEvents'> & { movingAverageDays?: number }): Exported[] {
-  const full: ExportOptions = { ...options, catalogName: catalog.name, revenueEvents: revenueEventsOf(catalog) };
-  const funnels = ((catalog as { funnels?: Record<string, FunnelLike> }).funnels ?? {}) as Record<string, FunnelLike>;
-  const metrics = ((catalog as { metrics?: Record<string, MetricLike> }).metrics ?? {}) as Record<string, MetricLike>;
+export function exportInsights(catalog: LoadedCatalog, options: Omit<ExportOptions, 'catalogName'> & { movingAverageDays?: number }): Exported[] {
+  const full: ExportOptions = { ...options, catalogName: catalog.name };
+  // A catalog module built against an older trackplan has no funnels/metrics: nothing to export.
+  const funnels: Record<string, FunnelSpec> = catalog.funnels ?? {};
+  const metrics: Record<string, MetricSpec> = catalog.metrics ?? {};
   const out: Exported[] = Object.entries(funnels).map(([key, funnel]) => funnelInsight(key, funnel, full));
   for (const [key, metric] of Object.entries(metrics)) {
     const exported = metricInsight(key, metric, full);
@@ -54,7 +50,7 @@ export function exportInsights(catalog: LoadedCatalog, options: Omit<ExportOptio
 
 /** Whether any funnel or metric counts organizations (and so needs the organization group index). */
 function usesOrganization(catalog: LoadedCatalog): boolean {
-  const specs = [...Object.values((catalog as { funnels?: object }).funnels ?? {}), ...Object.values((catalog as { metrics?: object }).metrics ?? {})] as { by?: unknown }[];
+  const specs: { by: string }[] = [...Object.values(catalog.funnels ?? {}), ...Object.values(catalog.metrics ?? {})];
   return specs.some((spec) => spec.by === 'organization');
 }
 

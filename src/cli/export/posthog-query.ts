@@ -5,32 +5,11 @@
  * module emits only the keys listed in test/fixtures/posthog-query-schema.json.
  */
 
-export type StepWhere = Record<string, string | number | boolean | null>;
+import type { EventRef, WhereValue } from '../../core/event-ref';
+import type { FunnelSpec } from '../../core/funnels';
+import type { MetricSpec } from '../../core/metrics';
 
-/** The runtime funnel spec (reports contract): plain data, steps typed against the catalog. */
-export interface FunnelLike {
-  name: string;
-  description?: string;
-  steps: readonly { event: string; where?: StepWhere }[];
-  windowSeconds: number;
-  by: 'user' | 'organization';
-  order: 'ordered' | 'strict';
-}
-
-/** The runtime metric spec (reports contract), tagged by `kind`; fields read defensively. */
-export interface MetricLike {
-  kind: string;
-  name: string;
-  description?: string;
-  [field: string]: unknown;
-}
-
-/** An event's revenue mapping (`RuntimeEventSpec.revenue`). */
-export interface RevenueEvent {
-  event: string;
-  amount: string;
-  currency?: string;
-}
+export type StepWhere = Record<string, WhereValue>;
 
 export interface ExportOptions {
   /** The catalog's name, the prefix of every insight name (insights are upserted by name). */
@@ -39,8 +18,6 @@ export interface ExportOptions {
   organizationGroupIndex: number;
   /** `dateRange.date_from`, a PostHog relative date such as `-30d`. */
   dateFrom: string;
-  /** Events that declare `revenue`, for `revenueSeries()`. */
-  revenueEvents: readonly RevenueEvent[];
 }
 
 export interface InsightBody {
@@ -66,9 +43,22 @@ export function propertyFilters(where: StepWhere | undefined): PropertyFilter[] 
   );
 }
 
-function eventsNode(event: string, where?: StepWhere): Record<string, unknown> {
-  const properties = propertyFilters(where);
-  return { kind: 'EventsNode', event, name: event, ...(properties.length ? { properties } : {}) };
+function eventsNode(ref: EventRef, math?: string): Record<string, unknown> {
+  const properties = propertyFilters(ref.where);
+  return { kind: 'EventsNode', event: ref.event, name: ref.event, ...(math ? { math } : {}), ...(properties.length ? { properties } : {}) };
+}
+
+/**
+ * The unit's first `from` event as funnel step 1: PostHog's `first_time_for_user` math (with
+ * `_with_filters`, the first event matching the step's filters). It is per person, so an
+ * organization metric keeps every `from` event as a candidate entry.
+ */
+function firstFrom(ref: EventRef, by: string, notes: string[]): Record<string, unknown> {
+  if (by === 'organization') {
+    notes.push(`PostHog's first-time math is per person: for organizations every ${ref.event} is a candidate entry, where trackplan takes each organization's first`);
+    return eventsNode(ref);
+  }
+  return eventsNode(ref, ref.where && Object.keys(ref.where).length ? 'first_time_for_user_with_filters' : 'first_time_for_user');
 }
 
 const UNITS: [unit: 'day' | 'hour' | 'minute' | 'second', seconds: number][] = [
@@ -94,11 +84,11 @@ function body(options: ExportOptions, key: string, description: string | undefin
   return { name: insightName(options, key), description: description ? `${description}. ${origin}` : origin, saved: true, query: { kind: 'InsightVizNode', source } };
 }
 
-function unitScope(by: unknown, options: ExportOptions): Record<string, unknown> {
+function unitScope(by: string, options: ExportOptions): Record<string, unknown> {
   return by === 'organization' ? { aggregation_group_type_index: options.organizationGroupIndex } : {};
 }
 
-function funnelSource(options: ExportOptions, series: Record<string, unknown>[], windowSeconds: number, order: string, by: unknown, viz: Record<string, unknown> = { funnelVizType: 'steps' }) {
+function funnelSource(options: ExportOptions, series: Record<string, unknown>[], windowSeconds: number, order: string, by: string, viz: Record<string, unknown> = { funnelVizType: 'steps' }) {
   return {
     kind: 'FunnelsQuery',
     dateRange: { date_from: options.dateFrom },
@@ -109,98 +99,77 @@ function funnelSource(options: ExportOptions, series: Record<string, unknown>[],
 }
 
 /** A declared funnel as a steps funnel: same steps, filters, window, order and unit. */
-export function funnelInsight(key: string, funnel: FunnelLike, options: ExportOptions): Exported {
-  const series = funnel.steps.map((step) => eventsNode(step.event, step.where));
+export function funnelInsight(key: string, funnel: FunnelSpec, options: ExportOptions): Exported {
+  const series = funnel.steps.map((step) => eventsNode(step));
   return { key, type: 'funnel', kind: 'funnel', insight: body(options, key, funnel.description, funnelSource(options, series, funnel.windowSeconds, funnel.order, funnel.by)), notes: [] };
 }
 
 const DAY = 86_400;
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-
-/** Seconds from a spec field: `withinSeconds`/`windowSeconds` as numbers, else undefined. */
-function secondsOf(metric: MetricLike, ...fields: string[]): number | undefined {
-  for (const field of fields) if (num(metric[field]) !== undefined) return metric[field] as number;
-  return undefined;
-}
 
 /**
  * A metric as the PostHog insight that computes the same figure, or the reason none can.
- * `revenue` -> TrendsQuery, `retention` -> RetentionQuery; the time-to and activation kinds are
+ * `revenue` -> TrendsQuery, `retention` -> RetentionQuery; time to first/nth use and activation are
  * funnel computations in PostHog, so they become FunnelsQuery insights (time to convert, steps).
  */
-export function metricInsight(key: string, metric: MetricLike, options: ExportOptions): Exported {
+export function metricInsight(key: string, metric: MetricSpec, options: ExportOptions): Exported {
   const notes: string[] = [];
-  const by = metric.by;
+  const done = (source: Record<string, unknown>): Exported => ({ key, type: 'metric', kind: metric.kind, insight: body(options, key, metric.description, source), notes });
   switch (metric.kind) {
-    case 'timeToFirst':
-    case 'timeToNth': {
-      const from = str(metric.from);
-      const event = str(metric.event);
-      const n = metric.kind === 'timeToNth' ? num(metric.n) : 1;
-      if (!from || !event || !n || !Number.isInteger(n) || n < 1) return { key, type: 'metric', kind: metric.kind, unmapped: `the spec lacks from/event/n (got ${JSON.stringify({ from, event, n })})` };
-      let within = secondsOf(metric, 'withinSeconds', 'windowSeconds');
-      if (within === undefined) {
-        // PostHog needs a conversion window; trackplan's unbounded time-to is cut at 90 days there.
+    case 'time_to_first':
+    case 'time_to_nth': {
+      const n = metric.kind === 'time_to_nth' ? metric.n : 1;
+      let within = metric.withinSeconds;
+      if (within === null) {
         within = 90 * DAY;
         notes.push('no `within` declared: PostHog needs a conversion window, so 90 days is used');
       }
-      const where = metric.where as StepWhere | undefined;
-      const series = [eventsNode(from), ...Array.from({ length: n }, () => eventsNode(event, where))];
-      notes.push('PostHog reports the average and a median time to convert (approximate, zero-second conversions excluded); trackplan reports exact median and P75');
-      const source = funnelSource(options, series, within, 'ordered', by, { funnelVizType: 'time_to_convert', funnelFromStep: 0, funnelToStep: n });
-      return { key, type: 'metric', kind: metric.kind, insight: body(options, key, metric.description, source), notes };
+      // The n-th use is the n-th step of a funnel that repeats the event: each step consumes one occurrence.
+      const series = [firstFrom(metric.from, metric.by, notes), ...Array.from({ length: n }, () => eventsNode(metric.event))];
+      notes.push('PostHog reports the average and an approximate median time to convert, without zero-second conversions; trackplan reports exact median and P75');
+      return done(funnelSource(options, series, within, 'ordered', metric.by, { funnelVizType: 'time_to_convert', funnelFromStep: 0, funnelToStep: n }));
     }
     case 'activation': {
-      const from = str(metric.from);
-      const all = Array.isArray(metric.all) ? metric.all.filter((e): e is string => typeof e === 'string') : [];
-      const within = secondsOf(metric, 'withinSeconds', 'windowSeconds');
-      if (!from || !all.length || within === undefined) return { key, type: 'metric', kind: metric.kind, unmapped: 'the spec lacks from, all or within' };
-      if (all.length > 1) notes.push(`PostHog cannot anchor step 1 and leave the rest unordered: the export asks for ${all.join(', ')} in that order, so PostHog's rate is a lower bound of trackplan's`);
-      notes.push("the activation rate is the funnel's overall conversion; PostHog also counts cohorts whose window has not elapsed yet");
-      const source = funnelSource(options, [eventsNode(from), ...all.map((event) => eventsNode(event))], within, 'ordered', by);
-      return { key, type: 'metric', kind: metric.kind, insight: body(options, key, metric.description, source), notes };
+      if (metric.all.length > 1)
+        notes.push(`PostHog cannot anchor step 1 and leave the other steps unordered: the export asks for ${metric.all.map((r) => r.event).join(', ')} in that order, so PostHog's rate is a lower bound of trackplan's`);
+      notes.push("the activation rate is the funnel's overall conversion; PostHog also counts units whose window has not elapsed yet, trackplan does not");
+      return done(funnelSource(options, [firstFrom(metric.from, metric.by, notes), ...metric.all.map((ref) => eventsNode(ref))], metric.withinSeconds, 'ordered', metric.by));
     }
     case 'retention': {
-      const start = str(metric.start);
-      const returning = str(metric.return);
-      const period = metric.period === 'week' ? 'Week' : metric.period === 'day' ? 'Day' : undefined;
-      if (!start || !returning || !period) return { key, type: 'metric', kind: metric.kind, unmapped: 'the spec lacks start, return or a day/week period' };
-      const entity = (event: string) => ({ id: event, kind: 'EventsNode', name: event, type: 'events' });
-      const source = {
+      const entity = (ref: EventRef) => {
+        const properties = propertyFilters(ref.where);
+        return { id: ref.event, kind: 'EventsNode', name: ref.event, type: 'events', ...(properties.length ? { properties } : {}) };
+      };
+      notes.push(`PostHog shows every period from 0 to 7; trackplan's figure is period 1 (the ${metric.period} after the start event)`);
+      return done({
         kind: 'RetentionQuery',
         dateRange: { date_from: options.dateFrom },
-        ...unitScope(by, options),
+        ...unitScope(metric.by, options),
         retentionFilter: {
           retentionType: metric.mode === 'recurring' ? 'retention_recurring' : 'retention_first_time',
-          period,
+          period: metric.period === 'week' ? 'Week' : 'Day',
           totalIntervals: 8,
           timeWindowMode: '24_hour_windows',
-          targetEntity: entity(start),
-          returningEntity: entity(returning),
+          targetEntity: entity(metric.start),
+          returningEntity: entity(metric.return),
         },
-      };
-      return { key, type: 'metric', kind: metric.kind, insight: body(options, key, metric.description, source), notes };
+      });
     }
-    case 'revenue':
-    case 'revenueSeries': {
-      if (!options.revenueEvents.length) return { key, type: 'metric', kind: metric.kind, unmapped: 'no event in the catalog declares `revenue`' };
+    case 'revenue': {
       // trackplan sends revenue to PostHog as `$revenue` + `currency` on every revenue event.
-      const series = options.revenueEvents.map(({ event }) => ({ ...eventsNode(event), math: 'sum', math_property: '$revenue' }));
-      const smoothing = num(metric.movingAverageDays) ?? num(metric.smoothingDays) ?? num(metric.windowDays);
-      const source = {
+      const series = metric.events.map(({ event }) => ({ ...eventsNode({ event }), math: 'sum', math_property: '$revenue' }));
+      const byCurrency = metric.events.some((e) => e.currency);
+      notes.push(`one daily sum of \`$revenue\` per revenue event${byCurrency ? ', broken down by `currency` (PostHog does not convert currencies here)' : ''}`);
+      return done({
         kind: 'TrendsQuery',
         dateRange: { date_from: options.dateFrom },
+        ...unitScope(metric.by, options),
         interval: 'day',
         series,
-        ...(smoothing && smoothing > 1 ? { trendsFilter: { smoothingIntervals: Math.round(smoothing) } } : {}),
-        ...(options.revenueEvents.some((e) => e.currency) ? { breakdownFilter: { breakdown_type: 'event', breakdown: 'currency' } } : {}),
-      };
-      notes.push('one daily sum of `$revenue` per revenue event, broken down by `currency` (PostHog does not convert currencies here)');
-      return { key, type: 'metric', kind: metric.kind, insight: body(options, key, metric.description, source), notes };
+        ...(byCurrency ? { breakdownFilter: { breakdown_type: 'event', breakdown: 'currency' } } : {}),
+      });
     }
     default:
-      return { key, type: 'metric', kind: metric.kind, unmapped: `no PostHog insight computes a "${metric.kind}" metric` };
+      return { key, type: 'metric', kind: (metric as { kind: string }).kind, unmapped: `no PostHog insight computes a "${(metric as { kind: string }).kind}" metric` };
   }
 }
 
