@@ -84,6 +84,8 @@ describe('trackplan export posthog-insights: files', () => {
       },
     });
     expect(files['funnel.first_value.json'].name).toBe('insights_test: first_value');
+    expect(files['funnel.first_value.json'].description).toBe('First login to first batch. Exported by trackplan from catalog "insights_test" (first_value); edit the catalog, not this insight.');
+    expect(files['metric.revenue.json'].description).toMatch(/^Revenue per currency from order_paid\. Exported/);
     // Organization funnels aggregate by the organization group type; the window keeps its unit.
     const org = files['funnel.org_strict.json'].query.source;
     expect(org.aggregation_group_type_index).toBe(2);

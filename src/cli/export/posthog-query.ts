@@ -81,7 +81,8 @@ function insightName(options: ExportOptions, key: string): string {
 
 function body(options: ExportOptions, key: string, description: string | undefined, source: Record<string, unknown>): InsightBody {
   const origin = `Exported by trackplan from catalog "${options.catalogName}" (${key}); edit the catalog, not this insight.`;
-  return { name: insightName(options, key), description: description ? `${description}. ${origin}` : origin, saved: true, query: { kind: 'InsightVizNode', source } };
+  const own = description?.trim().replace(/\.+$/, '');
+  return { name: insightName(options, key), description: own ? `${own}. ${origin}` : origin, saved: true, query: { kind: 'InsightVizNode', source } };
 }
 
 function unitScope(by: string, options: ExportOptions): Record<string, unknown> {
