@@ -8,6 +8,7 @@ import { checkFlags } from './flags-export';
 import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
+import { exportCommand, exportHelp } from './export/index';
 import { INSPECT_HELP, inspectCommand } from './inspect';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
@@ -21,6 +22,7 @@ Commands:
   diff <old catalog.json> <new>       classify changes as additive or breaking
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
+  export <target> <catalog.ts> ...    export the plan: posthog-insights (funnels and metrics as PostHog insights)
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
   generate: `trackplan generate <catalog.ts> --out <dir> [--target browser|node] [--schema-out <dir>] [--docs-out <dir>] [--check] [--force]
@@ -44,7 +46,11 @@ Classifies every change as additive or breaking; exits 1 when a breaking change 
 bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
   inspect: INSPECT_HELP,
+  export: exportHelp(),
 };
+
+/** Commands with subcommands answer `--help` themselves (the subcommand's help). */
+const OWN_HELP = new Set(['export']);
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -105,6 +111,7 @@ const commands: Record<string, Command> = {
   },
   dispatch: (argv, io) => dispatchCommand(argv, io),
   inspect: (argv, io) => inspectCommand(argv, io),
+  export: (argv, io) => exportCommand(argv, io),
 };
 
 /** The CLI, callable in-process (tests) or from the bin. Returns the exit code. */
@@ -119,7 +126,8 @@ export async function main(argv: string[], io: Io = { out: (t) => console.log(t)
     io.err(`trackplan: unknown command "${name}"\n\n${HELP.main}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const ownHelp = OWN_HELP.has(name) && rest.length > 0 && !rest[0].startsWith('-');
+  if (!ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
     io.out(HELP[name] ?? HELP.main);
     return 0;
   }
