@@ -9,6 +9,8 @@ import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
 import { INSPECT_HELP, inspectCommand } from './inspect';
+import { IMPORT_HELP, importCommand } from './import/command';
+import { EXPORT_HELP, exportCommand } from './export/index';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
 
@@ -21,6 +23,8 @@ Commands:
   diff <old catalog.json> <new>       classify changes as additive or breaking
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
+  import <plan> --out <catalog.ts>    a Segment, RudderStack, Iglu, Ampli, mParticle or JSON Schema plan as a catalog
+  export <target> <catalog.ts>        the catalog as a Segment Protocols plan or JSON Schema
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
   generate: `trackplan generate <catalog.ts> --out <dir> [--target browser|node] [--schema-out <dir>] [--docs-out <dir>] [--check] [--force]
@@ -44,6 +48,8 @@ Classifies every change as additive or breaking; exits 1 when a breaking change 
 bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
   inspect: INSPECT_HELP,
+  import: IMPORT_HELP,
+  export: EXPORT_HELP,
 };
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -105,6 +111,8 @@ const commands: Record<string, Command> = {
   },
   dispatch: (argv, io) => dispatchCommand(argv, io),
   inspect: (argv, io) => inspectCommand(argv, io),
+  import: (argv, io) => importCommand(argv, io),
+  export: (argv, io) => exportCommand(argv, io),
 };
 
 /** The CLI, callable in-process (tests) or from the bin. Returns the exit code. */
