@@ -17,6 +17,20 @@ export function cleanSchema(node: unknown): any {
   // zod adds its own pattern beside a format.
   if (out.format && out.pattern) delete out.pattern;
   if (typeof out.description === 'string' && PLACEHOLDER.test(out.description)) delete out.description;
+  // A union of bare types (zod's union of primitives, nullable or not) is one type list in plans.
+  if (Array.isArray(out.anyOf)) {
+    const bare = (s: any): string[] | undefined =>
+      s && typeof s === 'object' && Object.keys(s).length === 1 && s.type !== undefined ? [s.type].flat() : s && Array.isArray(s.anyOf) && Object.keys(s).length === 1 ? flatTypes(s.anyOf) : undefined;
+    const flatTypes = (list: any[]): string[] | undefined => {
+      const types = list.map(bare);
+      return types.every(Boolean) ? [...new Set(types.flat() as string[])] : undefined;
+    };
+    const types = flatTypes(out.anyOf);
+    if (types) {
+      delete out.anyOf;
+      out.type = types.length === 1 ? types[0] : types;
+    }
+  }
   // { anyOf: [X, { type: null }] } (zod's nullable) is [type, "null"] in plans.
   if (Array.isArray(out.anyOf) && out.anyOf.length === 2) {
     const nullIndex = out.anyOf.findIndex((s: JsonSchema) => s.type === 'null' && Object.keys(s).length === 1);

@@ -13,7 +13,7 @@ import { rudderstack } from './formats/rudderstack';
 import { segment } from './formats/segment';
 import { readPlanFiles } from './input';
 import { ImportReport } from './report';
-import type { FormatName, PlanFile, PlanFormat } from './types';
+import type { FormatName, ImportedUnit, PlanFile, PlanFormat } from './types';
 
 export { ImportReport } from './report';
 export type { FormatName } from './types';
@@ -36,6 +36,8 @@ export interface ImportResult {
   format: FormatName;
   source: string;
   events: string[];
+  /** What the format read, before the catalog was written (tests compare them with the catalog). */
+  units: ImportedUnit[];
   report: ImportReport;
 }
 
@@ -64,5 +66,5 @@ export function importPlan(options: ImportOptions): ImportResult {
   const units = format.read(files, report);
   const name = slug(options.name ?? basename(display, extname(display)));
   const { source, events } = writeCatalog(units, { name, origin: `${display} (${format.name})` }, report);
-  return { format: format.name, source, events, report };
+  return { format: format.name, source, events, units, report };
 }
