@@ -9,8 +9,8 @@ export interface CatalogInfo {
   series: string[];
   /** Property names the top-values table can group by, the suggested one first. */
   properties: string[];
-  /** Currencies whose amounts are in minor units (cents), so the page divides them by 100. */
-  minorUnitCurrencies: string[];
+  /** Revenue amounts are in minor units (cents: every revenue property is named so), so the page divides them by 100. */
+  revenueInMinorUnits: boolean;
 }
 
 export interface Range { from: string; to: string; clamped: boolean }

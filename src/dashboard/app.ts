@@ -37,8 +37,8 @@ const integer = new Intl.NumberFormat('en-US');
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
 /** An amount in major units: revenue declared in minor units (cents) is divided by 100. */
-function major(amount: number, currency: string): number {
-  return state.catalog?.minorUnitCurrencies.includes(currency) ? amount / 100 : amount;
+function major(amount: number, _currency: string): number {
+  return state.catalog?.revenueInMinorUnits ? amount / 100 : amount;
 }
 
 function money(amount: number, currency: string): string {
