@@ -7,6 +7,7 @@ export default defineConfig([
       'node/index': 'src/node/index.ts',
       'testing/index': 'src/testing/index.ts',
       'outbox/index': 'src/outbox/index.ts',
+      'reports/index': 'src/reports/index.ts',
       'client/node': 'src/client/index.ts',
     },
     format: ['esm', 'cjs'],
