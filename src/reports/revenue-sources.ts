@@ -4,7 +4,7 @@ import type { RuntimeCatalog } from '../core/types';
 export interface RevenueSource {
   event: string;
   amount: string;
-  currency?: string;
+  currency?: string | null;
 }
 
 /** The events of a catalog that declare `revenue`. */

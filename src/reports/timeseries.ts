@@ -1,22 +1,22 @@
 import type { RuntimeCatalog } from '../core/types';
-import { quoteTable, toSqlDatabase } from '../outbox/sql';
 import { daysFrom, utcDay } from './days';
-import { rangeJson, resolveRange, type Instant } from './range-local';
+import { reportClient, reportTable, type ReportTableOption } from './db';
+import { resolveRange, type ReportRange, type TimeInput } from './range';
 import { revenueSourcesOf, revenueSql } from './revenue-sources';
 
-export interface TimeseriesOptions {
+export interface TimeseriesOptions extends ReportTableOption {
   /** Count only these events (default: every event). Revenue is summed from every revenue event either way. */
   events?: readonly string[];
-  from: Instant;
-  to: Instant;
+  /** @default 30 days before `to` */
+  from?: TimeInput;
+  /** Inclusive. @default now */
+  to?: TimeInput;
   /** Buckets are UTC days. */
   bucket?: 'day';
   /** Only this tenant's events. */
   organizationId?: string;
   /** The catalog whose events declare `revenue` (without it, `revenue` stays empty). */
   catalog?: Pick<RuntimeCatalog, 'events'>;
-  /** @default 'domain_event' */
-  table?: string;
 }
 
 export interface TimeseriesDay {
@@ -27,7 +27,7 @@ export interface TimeseriesDay {
 }
 
 export interface TimeseriesResult {
-  range: { from: string; to: string; clamped: boolean };
+  range: ReportRange;
   /** Every day of the range, oldest first, present even when nothing happened. */
   days: TimeseriesDay[];
 }
@@ -42,12 +42,12 @@ function zeros(events: readonly string[] | undefined): Record<string, number> {
  * rows are grouped by day, event and currency in SQL.
  */
 export async function timeseries(db: unknown, options: TimeseriesOptions): Promise<TimeseriesResult> {
-  const range = resolveRange(options);
-  const sql = toSqlDatabase(db);
-  const table = quoteTable(options.table ?? 'domain_event');
+  const { from, to, range } = resolveRange(options);
+  const sql = reportClient(db);
+  const table = reportTable(options.table);
   const sources = revenueSourcesOf(options.catalog);
   const revenue = revenueSql(sources, 'e', 3);
-  const params: unknown[] = [range.from, range.to, ...revenue.params];
+  const params: unknown[] = [from, to, ...revenue.params];
   const filters: string[] = [];
   if (options.events) {
     params.push([...options.events]);
@@ -66,12 +66,12 @@ export async function timeseries(db: unknown, options: TimeseriesOptions): Promi
     params,
   );
   const counted = options.events ? new Set(options.events) : undefined;
-  const days = new Map(daysFrom(utcDay(range.from), utcDay(range.to)).map((date) => [date, { date, counts: zeros(options.events), revenue: {} } as TimeseriesDay]));
+  const days = new Map(daysFrom(utcDay(from), utcDay(to)).map((date) => [date, { date, counts: zeros(options.events), revenue: {} } as TimeseriesDay]));
   for (const row of rows) {
     const day = days.get(row.day);
     if (!day) continue;
     if (!counted || counted.has(row.event_name)) day.counts[row.event_name] = (day.counts[row.event_name] ?? 0) + Number(row.n);
     if (row.currency !== null && row.amount !== null) day.revenue[row.currency] = (day.revenue[row.currency] ?? 0) + Number(row.amount);
   }
-  return { range: rangeJson(range), days: [...days.values()] };
+  return { range, days: [...days.values()] };
 }
