@@ -59,7 +59,7 @@ export function createTracker<C extends Catalog<any, any, any, any>>(catalog: C,
   const identity = new BrowserIdentity(storage, randomUUID, () => posthogClient?.get_distinct_id?.());
   const allow = new Set(options.guards?.allow ?? []);
   let reportViolation: (v: import('../core/types').Violation) => void = () => {};
-  const beforeSend = createBeforeSend(allow, (v) => reportViolation(v));
+  const beforeSend = createBeforeSend(allow, (v) => reportViolation(v), undefined, catalog.flags ?? {});
 
   const env: BrowserEnv = {
     window: win,
