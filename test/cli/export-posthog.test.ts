@@ -141,7 +141,7 @@ describe('trackplan export posthog-insights: files', () => {
   it('refuses an unknown target and a catalog without funnels or metrics', async () => {
     const unknown = await run('export', 'posthog-dashboards', 'x.ts');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/unknown export target "posthog-dashboards" \(known: posthog-insights\)/);
+    expect(unknown.err).toMatch(/unknown export target "posthog-dashboards" \(known: posthog-insights, /);
     const empty = await run('export', 'posthog-insights', 'test/fixtures/cli/no-properties-catalog.ts', '--out', tempDir());
     expect(empty.code).toBe(1);
     expect(empty.err).toMatch(/declares no funnels or metrics/);

@@ -1,7 +1,7 @@
 /** Reads the plan: one file, or every plan file under a folder (JSON, YAML, and Iglu's extension-less schema files). */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { UsageError } from '../args';
 import type { PlanFile } from './types';
 
@@ -14,6 +14,15 @@ function walk(dir: string): string[] {
     .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+/** yaml is an optional peer, loaded only when a plan has YAML files (RudderStack projects). */
+function loadYaml(display: string): (text: string) => unknown {
+  try {
+    return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  } catch {
+    throw new UsageError(`${display}: reading a YAML plan needs yaml, an optional peer dependency of trackplan's CLI. Install it (npm i -D yaml).`);
+  }
+}
+
 /** `display` is how files are named in the report: relative to the folder given, or the path given. */
 export function readPlanFiles(input: string, display: string): PlanFile[] {
   let stat;
@@ -23,12 +32,14 @@ export function readPlanFiles(input: string, display: string): PlanFile[] {
     throw new UsageError(`${display}: no such file or folder`);
   }
   const paths = stat.isDirectory() ? walk(input).filter((p) => !SKIP.test(p)) : [input];
+  const isYaml = (path: string) => /\.ya?ml$/i.test(path);
+  const parseYaml = paths.some(isYaml) ? loadYaml(display) : undefined;
   return paths.map((path) => {
     const name = stat.isDirectory() ? join(display, relative(input, path)) : display;
     const text = readFileSync(path, 'utf8');
     const ext = extname(path).toLowerCase();
     try {
-      return { path: name, data: ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text) };
+      return { path: name, data: parseYaml && isYaml(path) ? parseYaml(text) : JSON.parse(text) };
     } catch (error) {
       return { path: name, data: undefined, error: `${ext === '.yaml' || ext === '.yml' ? 'YAML' : 'JSON'} does not parse: ${(error as Error).message}` };
     }
