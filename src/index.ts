@@ -3,9 +3,9 @@
 export { defineCatalog, defineEvent, defineCompiledCatalog } from './core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, GroupTypeOf, DestinationName } from './core/catalog';
 export { defineFlag } from './core/flags';
-export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec } from './core/flags';
+export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec, CompiledFlag } from './core/flags';
 export type { FlagsOf, FlagKeyOf } from './core/catalog';
-export { compileJsonSchema, type JsonSchema } from './core/json-schema';
+export { compileFlagPayload, compileJsonSchema, type JsonSchema } from './core/json-schema';
 export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from './core/client';
 export { createErrorTracker, type ErrorTracker, type ErrorContext } from './core/error-tracking';
 export { TrackplanError, TrackplanConfigError, CatalogViolationError, DeliveryError, isTrackplanError, type DeliveryErrorDetails } from './core/errors';

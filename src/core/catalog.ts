@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { TrackplanConfigError } from './errors';
-import { toRuntimeFlag, type AnyFlags, type FlagTypes, type RuntimeFlagSpec } from './flags';
+import { compiledFlagSpec, toRuntimeFlag, type AnyFlags, type CompiledFlag, type FlagTypes, type RuntimeFlagSpec } from './flags';
 import type { RevenueMapping, RuntimeCatalog, RuntimeEventSpec, ValidationIssue, ValidationResult, Validator } from './types';
 
 /** Flattens intersections so editor hovers show one plain object. */
@@ -280,8 +280,12 @@ export function defineCompiledCatalog<
   Events extends object,
   Person extends object = Record<string, never>,
   Groups extends object = {},
->(runtime: RuntimeCatalog): Catalog<Events, Person, Groups> {
-  return runtime as Catalog<Events, Person, Groups>;
+  Flags extends object = {},
+>(runtime: Omit<RuntimeCatalog, 'flags'> & { flags?: Readonly<Record<string, CompiledFlag>> }): Catalog<Events, Person, Groups, Flags> {
+  if (!runtime.flags) return runtime as Catalog<Events, Person, Groups, Flags>;
+  const flags: Record<string, RuntimeFlagSpec> = {};
+  for (const [key, flag] of Object.entries(runtime.flags)) flags[key] = compiledFlagSpec(key, flag);
+  return { ...runtime, flags } as Catalog<Events, Person, Groups, Flags>;
 }
 
 /** A zod schema's description, looking through optional/nullable/default wrappers (zod v4 keeps it on the inner schema). */
