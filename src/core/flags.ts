@@ -77,6 +77,28 @@ export interface RuntimeFlagSpec {
   payloadParser(value: string | boolean): PayloadParser | undefined;
 }
 
+/** A flag as a generated client declares it: no zod; payload parsers compiled from JSON Schema, by value (`*`: every value). */
+export interface CompiledFlag {
+  description?: string;
+  variants?: readonly string[];
+  default: string | boolean;
+  attachPayload?: boolean;
+  payload?: Readonly<Record<string, PayloadParser>>;
+}
+
+/** The runtime form of a generated client's flag (checked when the client was generated). */
+export function compiledFlagSpec(key: string, flag: CompiledFlag): RuntimeFlagSpec {
+  const payload = flag.payload ?? {};
+  return {
+    key,
+    description: flag.description ?? '',
+    variants: flag.variants ? [...flag.variants] : undefined,
+    default: flag.default,
+    attachPayload: flag.attachPayload === true,
+    payloadParser: (value) => payload['*'] ?? (typeof value === 'string' && Object.hasOwn(payload, value) ? payload[value] : undefined),
+  };
+}
+
 /** PostHog's rule for flag keys: letters, digits, `-` and `_`. */
 export const FLAG_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 
