@@ -45,10 +45,14 @@ type SameInitial<Names extends string, N extends string> = Names extends unknown
   : never;
 type FirstChar<S extends string> = S extends `${infer C}${string}` ? C : S;
 
-/** The names closest to `N`: same stem first, else the same first letter, else any. */
-type Closest<Names extends string, N extends string> = [SameStem<Names, N>] extends [never]
-  ? [SameInitial<Names, N>] extends [never] ? Names : SameInitial<Names, N>
-  : SameStem<Names, N>;
+type SameButCase<Names extends string, N extends string> = Names extends unknown ? (Lowercase<Names> extends Lowercase<N> ? Names : never) : never;
+
+/** The names closest to `N`: the same but for case, else the same stem, else the same first letter, else any. */
+type Closest<Names extends string, N extends string> = [SameButCase<Names, N>] extends [never]
+  ? [SameStem<Names, N>] extends [never]
+    ? [SameInitial<Names, N>] extends [never] ? Names : SameInitial<Names, N>
+    : SameStem<Names, N>
+  : SameButCase<Names, N>;
 
 /** `Valid events: 'a', 'b'.`, or the closest ones when there are more than `MaxListed`. */
 type Listing<Kind extends string, Names extends string, N extends string> = Take<Names, 11> extends infer All extends string[]
@@ -68,12 +72,14 @@ export type UnknownName<Kind extends string, Names extends string, N extends str
 
 /**
  * What a name parameter adds to `N`: nothing when `N` is one of `Names`, else the message
- * (`'x' & TypeError<"Unknown event 'x'. Valid events: …">`), so tsc prints it. Callers declare
+ * (`'x' & { '~trackplan_type_error': "Unknown event 'x'. Valid events: …" }`), so tsc prints it. Callers declare
  * `<const N extends Names | (string & {})>(name: N & NameCheck<…, N>)`, which keeps the editor's
  * completion of the names. An indexed access rather than a conditional type: a caller's own
  * generic `N extends Names` (a wrapper around `track`) still passes, as TypeScript checks it
  * against every declared name, and `Parameters<typeof track>` still resolves.
  */
 export type NameCheck<Kind extends string, Names extends string, N extends string> = ({ [K in Names]: unknown } & {
-  [name: string]: TypeError<UnknownName<Kind, Names, N>>;
+  // An inline object, not `TypeError<…>`: its member (the message) is then computed only when a
+  // wrong name is checked against it, so correct calls cost the checker no more than before.
+  [name: string]: { readonly '~trackplan_type_error': UnknownName<Kind, Names, N> };
 })[N];

@@ -36,7 +36,8 @@ void f;`,
   manyEvents: `import { defineCatalog, defineEvent } from '../../src/core/catalog';
 const big = defineCatalog({ name: 'big', version: 1, events: { 'app_opened': defineEvent({ description: 'x' }), 'signup_page_viewed': defineEvent({ description: 'x' }), 'signup_completed': defineEvent({ description: 'x' }), 'checkout.start': defineEvent({ description: 'x' }), 'checkout.completed': defineEvent({ description: 'x' }), 'order.paid': defineEvent({ description: 'x' }), 'order.refunded': defineEvent({ description: 'x' }), 'order.shipped': defineEvent({ description: 'x' }), 'invoice.sent': defineEvent({ description: 'x' }), 'invoice.paid': defineEvent({ description: 'x' }), 'team.created': defineEvent({ description: 'x' }), 'team.deleted': defineEvent({ description: 'x' }) } });
 createTracker(big, {}).track('order.payed');
-createTracker(big, {}).track('zzz');`,
+createTracker(big, {}).track('zzz');
+createTracker(big, {}).track('Order.Paid');`,
   // Correct calls, a user's own generic wrapper and type utilities: no diagnostics at all.
   correct: `import type { EventNameOf, TrackArgs } from '../../src/index';
 type C = typeof catalog;
@@ -118,11 +119,12 @@ describe('type errors name the mistake and the valid names', { timeout: 120_000 
     expect(error).toContain("Unknown event 'checkout.started'. Valid events: 'checkout.start', 'order.paid'");
   });
 
-  it('past ten names, the closest ones: the same stem, else the same first letter', () => {
-    const [payed, zzz, ...rest] = errors('manyEvents');
+  it('past ten names, the closest ones: the same but for case, else the same stem, else the same first letter', () => {
+    const [payed, zzz, upper, ...rest] = errors('manyEvents');
     expect(rest).toEqual([]);
     expect(payed).toContain("Unknown event 'order.payed'. Closest valid events: 'order.paid', 'order.refunded', 'order.shipped'.");
     expect(payed).not.toContain('signup_page_viewed');
+    expect(upper).toContain("Unknown event 'Order.Paid'. Closest valid events: 'order.paid'.");
     expect(zzz).toMatch(/Unknown event 'zzz'\. Closest valid events: ('[a-z_.]+', ){9}'[a-z_.]+', …/);
   });
 
