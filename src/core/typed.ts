@@ -44,7 +44,7 @@ export interface Tracker<C> {
    * Tracks one event; `props` may be left out when the event has no required property. A name the
    * catalog lacks is a type error that lists the valid names (or the closest ones).
    */
-  track<const N extends EventNameOf<C> | (string & {})>(name: N & NameCheck<'event', EventNameOf<C>, N>, ...args: TrackArgs<C, N>): void;
+  track<const N extends EventNameOf<C> | (string & {})>(name: N & NameCheck<'event', EventNameOf<C>, N>, ...propsAndOptions: TrackArgs<C, N>): void;
   /** Names the person (browser: switches to them) and sets person traits (PostHog `$set`). */
   identify(distinctId: string, traits?: PersonTraits<C>, options?: IdentifyOptions<C>): void;
   /** Links a previous id (`alias`) to `distinctId`. */
