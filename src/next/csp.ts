@@ -81,9 +81,10 @@ export function contentSecurityPolicy(nonce: string, options: TrackplanCspOption
 type ProxyResult = Awaited<ReturnType<NextProxy>>;
 
 /**
- * Wraps the app's own proxy: each request gets a fresh nonce, which the app's proxy, Next (for its
- * own scripts) and `<TrackplanScripts>` read from the request headers, and the response carries
- * the policy. Redirects and responses the app's proxy answers itself get the policy header too.
+ * Wraps the app's own proxy (called with the request as it came): each request gets a fresh
+ * nonce, which Next (for its own scripts) and `<TrackplanScripts>` read from the request headers
+ * passed on to the page, and the response carries the policy. Redirects and responses the app's
+ * proxy answers itself get the policy header too; request headers the app's proxy set are kept.
  */
 export function withTrackplanCsp(proxy?: NextProxy, options: TrackplanCspOptions = {}): (request: NextRequest, event: NextFetchEvent) => Promise<ProxyResult> {
   // Checked once, at start-up: a bad host fails the build's first request loudly, not silently later.
@@ -96,9 +97,7 @@ export function withTrackplanCsp(proxy?: NextProxy, options: TrackplanCspOptions
     headers.set(NONCE_HEADER, nonce);
     // Next reads the nonce for its own scripts from this request header.
     headers.set('content-security-policy', policy);
-    // The app's proxy sees the nonce too; the request's own class keeps `nextUrl` and `cookies`.
-    const forwarded = new (request.constructor as new (input: Request, init: RequestInit) => NextRequest)(request, { headers });
-    const answered = proxy ? await proxy(forwarded, event) : undefined;
+    const answered = proxy ? await proxy(request, event) : undefined;
     // What `NextResponse.next()` is: a response that tells Next to go on rendering.
     const response = answered ?? new Response(null, { headers: { 'x-middleware-next': '1' } });
     passRequestHeaders(response, headers, [NONCE_HEADER, 'content-security-policy']);
