@@ -264,6 +264,18 @@ describe.skipIf(!hasChromium)('examples/nextjs-app (Next.js 16 App Router)', () 
     await devPage.locator('#flag-browser').waitFor();
     await devPage.click('#to-about');
     await devPage.waitForURL(`${dev.url}/about`);
+    await devPage.click('#to-home');
+    await devPage.waitForURL(`${dev.url}/`);
+    // next dev renders under React StrictMode (effects run twice): still one $pageview per navigation.
+    const devViews = () => inspector!.events().filter((e) => e.event === '$pageview' && JSON.stringify(e.payload).includes(dev.url));
+    await until(() => devViews().length, (n) => n >= 3, 60_000, 'the page views in next dev');
+    const devClicks = () => inspector!.events().filter((e) => e.event === 'cta.clicked').length;
+    const before = devClicks();
+    await devPage.click('#signup'); // the barrier: a late duplicate would arrive before it
+    await until(devClicks, (n) => n > before, 60_000, 'the click in next dev');
+    expect(devViews().map((e) => (e.payload as { properties: { $current_url: string } }).properties.$current_url.replace(dev.url, ''))).toEqual(['/', '/about', '/']);
+    // The example's own mount event is guarded too: one per mount (two mounts of /), not two.
+    expect(inspector!.events().filter((e) => e.event === 'signup_page_viewed' && JSON.stringify(e.payload).includes(dev.url))).toHaveLength(2);
     await devPage.close();
     lap('next dev run', since);
     stop(dev.child);

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useFlag } from 'trackplan/next';
 import { track } from '../analytics/client';
 import { payOrder } from './actions';
@@ -8,7 +8,13 @@ import { payOrder } from './actions';
 export function Checkout() {
   const variant = useFlag('new-checkout');
   const [result, setResult] = useState('');
-  useEffect(() => track('signup_page_viewed', {}), []);
+  // Once per mount: React StrictMode runs effects twice in development; the ref survives that.
+  const viewed = useRef(false);
+  useEffect(() => {
+    if (viewed.current) return;
+    viewed.current = true;
+    track('signup_page_viewed', {});
+  }, []);
   return (
     <section>
       <p>
