@@ -1,4 +1,16 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * `trackplan/next` imports its 'use client' module as a file of its own, never inlined: Next
+ * must see the directive at the top of that file to make the provider a client component.
+ */
+const nextClientExternal: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'trackplan-next-client-external',
+  setup(build) {
+    const extension = build.initialOptions.format === 'cjs' ? '.cjs' : '.js';
+    build.onResolve({ filter: /^\.\/client$/ }, (args) => (args.importer.includes('/src/next/') && !args.importer.endsWith('/client.ts') ? { path: `./client${extension}`, external: true } : undefined));
+  },
+};
 
 export default defineConfig([
   {
@@ -51,4 +63,19 @@ export default defineConfig([
     sourcemap: false,
     noExternal: ['chart.js'],
   },
+  // trackplan/next: `index` for the react-server condition, `browser` for client components and
+  // proxy.ts, `client` the 'use client' module both import. Next and React are the app's own.
+  // CommonJS is built without splitting: tsup's split CJS puts helpers above the directive.
+  ...(['esm', 'cjs'] as const).map((format): Options => ({
+    entry: { 'next/index': 'src/next/index.ts', 'next/browser': 'src/next/browser.ts', 'next/client': 'src/next/client.ts' },
+    format: [format],
+    dts: { entry: { 'next/index': 'src/next/index.ts' } },
+    platform: 'node',
+    target: 'es2022',
+    sourcemap: true,
+    splitting: format === 'esm',
+    shims: true,
+    external: ['next', 'react', 'react-dom', 'zod', 'posthog-node', 'posthog-js'],
+    esbuildPlugins: [nextClientExternal],
+  })),
 ]);

@@ -79,16 +79,20 @@ function defaultAssetHost(host: string): string {
   return host.replace('.i.posthog.com', '-assets.i.posthog.com');
 }
 
-interface Script {
+/** One snippet script: an external `src` (loaded async) or an inline `body`. */
+export interface SnippetScript {
   src?: string;
   body?: string;
 }
 
-/** The checked scripts, shared by `renderSnippets` and `injectSnippets`. */
-function buildScripts(options: SnippetOptions): { scripts: Script[]; nonce?: string } {
+/**
+ * The checked scripts, shared by `renderSnippets`, `injectSnippets` and `trackplan/next`'s
+ * `<TrackplanScripts>` (one React `<script>` each). Throws `TrackplanConfigError` for a bad option.
+ */
+export function snippetScripts(options: SnippetOptions): { scripts: SnippetScript[]; nonce?: string } {
   if (!options || typeof options !== 'object') refuse('options', 'an object', options);
   const nonce = options.nonce === undefined ? undefined : checkNonce(options.nonce, 'nonce', SCOPE);
-  const scripts: Script[] = [];
+  const scripts: SnippetScript[] = [];
   if (options.ga4) {
     const { measurementId, consent = 'granted', config = {} } = options.ga4;
     checkGa4MeasurementId(measurementId, 'ga4.measurementId', SCOPE);
@@ -203,7 +207,7 @@ function posthogStub(assetHost: string): string {
  * can close the script tag. Pure: returns a string.
  */
 export function renderSnippets(options: SnippetOptions): string {
-  const { scripts, nonce } = buildScripts(options);
+  const { scripts, nonce } = snippetScripts(options);
   const nonceAttribute = nonce ? ` nonce="${escapeAttribute(nonce)}"` : '';
   return scripts
     .map((script) => (script.src ? `<script async src="${escapeAttribute(script.src)}"${nonceAttribute}></script>` : `<script${nonceAttribute}>${script.body}</script>`))
@@ -214,7 +218,7 @@ const INJECTED = 'data-trackplan-snippet';
 
 /** The same scripts, added to a live document at run time. A second call does nothing. */
 export function injectSnippets(doc: Document, options: SnippetOptions): void {
-  const { scripts, nonce } = buildScripts(options);
+  const { scripts, nonce } = snippetScripts(options);
   if (doc.querySelector(`script[${INJECTED}]`)) return;
   for (const script of scripts) {
     const element = doc.createElement('script');
