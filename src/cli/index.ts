@@ -9,6 +9,7 @@ import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
 import { INSPECT_HELP, inspectCommand } from './inspect';
+import { DASHBOARD_HELP, dashboardCommand } from './dashboard';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
 
@@ -21,6 +22,7 @@ Commands:
   diff <old catalog.json> <new>       classify changes as additive or breaking
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
+  dashboard --catalog <file> --db ... the reports dashboard on 127.0.0.1 (default port 4500)
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
   generate: `trackplan generate <catalog.ts> --out <dir> [--target browser|node] [--schema-out <dir>] [--docs-out <dir>] [--check] [--force]
@@ -44,6 +46,7 @@ Classifies every change as additive or breaking; exits 1 when a breaking change 
 bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
   inspect: INSPECT_HELP,
+  dashboard: DASHBOARD_HELP,
 };
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -105,6 +108,7 @@ const commands: Record<string, Command> = {
   },
   dispatch: (argv, io) => dispatchCommand(argv, io),
   inspect: (argv, io) => inspectCommand(argv, io),
+  dashboard: (argv, io) => dashboardCommand(argv, io),
 };
 
 /** The CLI, callable in-process (tests) or from the bin. Returns the exit code. */

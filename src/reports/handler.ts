@@ -2,10 +2,11 @@ import { TrackplanConfigError, isTrackplanError } from '../core/errors';
 import type { RuntimeCatalog } from '../core/types';
 import { catalogInfo } from './catalog-info';
 import { reportClient, reportTable } from './db';
-import { funnelForOverview } from './overview-funnel';
+import { funnel } from './funnel';
+import { metric } from './metric';
 import { overview } from './overview';
 import { projection } from './projection';
-import { toDate } from './range';
+import { DEFAULT_RANGE_DAYS, toDate } from './range';
 import { timeseries } from './timeseries';
 import { organizations } from './organizations';
 
@@ -89,13 +90,12 @@ export function createReportsHandler(options: ReportsHandlerOptions): (request: 
     if ((match = /\/funnels\/([^/]+)$/.exec(path))) {
       const spec = catalog.funnels?.[decodeURIComponent(match[1])];
       if (!spec) return notFound(`funnel "${decodeURIComponent(match[1])}"`);
-      const { from, to, organizationId } = scope();
-      return { ...(await funnelForOverview(db, spec, { from: toDate(from ?? Date.now() - 30 * 86_400_000, 'start_date'), to: toDate(to ?? Date.now(), 'end_date'), organizationId, table })) };
+      return funnel(db, spec, withDefaultRange(scope()));
     }
     if ((match = /\/metrics\/([^/]+)$/.exec(path))) {
       const spec = catalog.metrics?.[decodeURIComponent(match[1])];
       if (!spec) return notFound(`metric "${decodeURIComponent(match[1])}"`);
-      return json(501, { error: '[trackplan] [reports] metric() is not available yet' });
+      return metric(db, spec, withDefaultRange(scope()));
     }
     return notFound(`report ${JSON.stringify(path)}`);
   }
@@ -128,6 +128,12 @@ export function createReportsHandler(options: ReportsHandlerOptions): (request: 
       return json(500, { error: `[trackplan] [reports] the report failed on the server${isTrackplanError(error) ? `: ${(error as Error).message}` : ''}` });
     }
   };
+}
+
+/** funnel() and metric() take an explicit range: the handler's default is the 30 days before now. */
+function withDefaultRange<T extends { from?: Date; to?: Date }>(scope: T): T & { from: Date; to: Date } {
+  const to = scope.to ?? new Date();
+  return { ...scope, to, from: scope.from ?? new Date(to.getTime() - DEFAULT_RANGE_DAYS * 86_400_000) };
 }
 
 function notFound(what: string): Response {

@@ -4,7 +4,7 @@ import type { RuntimeCatalog } from '../core/types';
 import { reportClient, reportTable, type ReportTableOption } from './db';
 import { resolveRange, type ReportRange, type TimeInput } from './range';
 import { revenueSourcesOf, revenueSql } from './revenue-sources';
-import { funnelForOverview, type OverviewFunnel } from './overview-funnel';
+import { funnel as funnelReport, type FunnelResult } from './funnel';
 
 export interface OverviewTopOptions {
   /** The property whose values are ranked (eSIM: `plan_id`). */
@@ -47,7 +47,7 @@ export interface OverviewResult {
   counts: Record<string, number>;
   /** Revenue per currency in the range. */
   revenue: Record<string, number>;
-  funnel?: OverviewFunnel;
+  funnel?: FunnelResult;
   top?: { property: string; by: 'revenue' | 'count'; rows: OverviewTopRow[] };
 }
 
@@ -76,7 +76,7 @@ export async function overview(db: unknown, options: OverviewOptions): Promise<O
     params,
   );
   const topRows = top ? topValues(sql, table, where, [...params], revenue, top) : undefined;
-  const funnel = options.funnel ? funnelForOverview(db, options.funnel, { from, to, organizationId: options.organizationId, table: options.table }) : undefined;
+  const funnel = options.funnel ? funnelReport(db, options.funnel, { from, to, organizationId: options.organizationId, table: options.table }) : undefined;
 
   const counts: Record<string, number> = {};
   const revenueTotals: Record<string, number> = {};

@@ -1,4 +1,5 @@
 import type { RuntimeCatalog } from '../core/types';
+import { NO_CURRENCY } from './metric';
 
 /** One event that carries revenue, and the properties its amount and currency are in. */
 export interface RevenueSource {
@@ -15,8 +16,6 @@ export function revenueSourcesOf(catalog: Pick<RuntimeCatalog, 'events'> | undef
     .map((event) => ({ event: event.name, amount: event.revenue!.amount, currency: event.revenue!.currency }));
 }
 
-/** The currency key of revenue without a declared or recorded currency (ISO 4217's "no currency"). */
-export const NO_CURRENCY = 'XXX';
 
 /**
  * SQL pieces that read each row's revenue as `revenueOf()` does (a finite JSON number; the
