@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { createErrorTracker, createTracker, renderSnippets, startInspector, type TrackerStats } from 'trackplan/node';
 import { createDispatcher, createOutbox, toSqlDatabase } from 'trackplan/outbox';
 import { batchtrack, esim, omoi, storefront, tformance } from '../../schema/index';
+import { reportsDemo } from './reports';
 
 const keep = process.argv.includes('--keep');
 const port = Number(process.env.TRACKPLAN_DEMO_PORT ?? (keep ? 4400 : 0));
@@ -191,8 +192,11 @@ console.log(`\n${table.join('\n')}\n`);
 console.log(`inspector received ${received.length} events: ${received.filter((e) => e.status === 'valid').length} valid against their catalog, ${received.filter((e) => e.status === 'invalid').length} invalid (reported, delivered under validation: 'report'), ${received.filter((e) => e.redactions).length} with redactions`);
 for (const e of received.filter((x) => x.status === "invalid")) console.log(`  invalid: ${e.destination} ${e.event}: ${e.violations.join("; ")}`);
 console.log(`no e-mail, phone or card number reached the inspector: ${!/jane@example\.com|7946 0958|23 45 67 89/.test(JSON.stringify(received.map((e) => e.payload)))}`);
+const reports = await reportsDemo({ keep });
+console.log(`\n${reports.lines.join('\n')}`);
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; inspector: ${inspector.url}${keep ? ' (running; Ctrl-C to stop)' : ''}`);
 if (!keep) {
+  await reports.close();
   await inspector.close();
   process.exit(0);
 }

@@ -10,5 +10,10 @@ describe('npm run demo', () => {
     expect(stdout).toContain('error_occurred rate-limited (counted, not sent): 5');
     expect(stdout).toContain('no e-mail, phone or card number reached the inspector: true');
     expect(stdout).toMatch(/inspector: http:\/\/127\.0\.0\.1:\d+/);
+    // The reports part: a seeded month, one funnel table, the dashboards.
+    expect(stdout).toMatch(/reports: seeded \d{4,} eSIM and \d{4,} BatchTrack events over 30 days/);
+    expect(stdout).toMatch(/\| 1\. user_signup \| \d+ \| 100\.0 % \| - \|/);
+    expect(stdout).toMatch(/\| 4\. esim_activated \| \d+ \| [\d.]+ % \| [\d.]+ % \| \d+ min \|/);
+    expect(stdout).toMatch(/dashboards: eSIM http:\/\/127\.0\.0\.1:\d+ · BatchTrack http:\/\/127\.0\.0\.1:\d+/);
   }, 150_000);
 });
