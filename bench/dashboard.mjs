@@ -4,7 +4,8 @@
  * from dist/, and Chromium timing how long after navigation every panel is drawn (the page marks
  * `trackplan:dashboard-ready` once KPIs, funnel, daily chart and table, projection and top values
  * are on screen). Not a test: `npm run build && node bench/dashboard.mjs [--events 1000000]`.
- * On PGlite by default; TRACKPLAN_BENCH_DATABASE_URL=postgres://… measures PostgreSQL too.
+ * On PGlite by default; TRACKPLAN_BENCH_DATABASE_URL=postgres://… measures PostgreSQL too
+ * (TRACKPLAN_BENCH_SKIP_PGLITE=1: PostgreSQL only).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { chromium } from 'playwright-core';
@@ -96,9 +97,11 @@ async function measure(label, db) {
   }
 }
 
-const pglite = new PGlite();
-await measure('PGlite', pglite);
-await pglite.close();
+if (!process.env.TRACKPLAN_BENCH_SKIP_PGLITE) {
+  const pglite = new PGlite();
+  await measure('PGlite', pglite);
+  await pglite.close();
+}
 if (process.env.TRACKPLAN_BENCH_DATABASE_URL) {
   const pg = (await import('pg')).default;
   const pool = new pg.Pool({ connectionString: process.env.TRACKPLAN_BENCH_DATABASE_URL, max: 6 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run demo', () => {
   it('runs the five plans against the inspector and prints the summary table', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['node_modules/jiti/lib/jiti-cli.mjs', 'examples/demo/run.ts'], { timeout: 120_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['node_modules/jiti/lib/jiti-cli.mjs', 'examples/demo/run.ts'], { timeout: 240_000 });
     for (const plan of ['storefront', 'omoi', 'BatchTrack', 'Tformance', 'eSIM']) expect(stdout).toMatch(new RegExp(`\\| ${plan}`));
     expect(stdout).toContain('rolled back (never delivered): 1');
     expect(stdout).toContain('error_occurred rate-limited (counted, not sent): 5');
@@ -15,5 +15,5 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/\| 1\. user_signup \| \d+ \| 100\.0 % \| - \|/);
     expect(stdout).toMatch(/\| 4\. esim_activated \| \d+ \| [\d.]+ % \| [\d.]+ % \| \d+ min \|/);
     expect(stdout).toMatch(/dashboards: eSIM http:\/\/127\.0\.0\.1:\d+ · BatchTrack http:\/\/127\.0\.0\.1:\d+/);
-  }, 150_000);
+  }, 270_000);
 });
