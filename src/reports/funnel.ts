@@ -55,7 +55,10 @@ interface QueryInput {
   table: string;
 }
 
-/** The funnel's SQL: one LATERAL lookup per step (index-driven), then one row of aggregates. */
+/**
+ * The funnel's SQL: one LATERAL lookup per step (index-driven), then one row of aggregates. Entries
+ * are sorted by unit so consecutive lookups walk the same part of the index.
+ */
 export function funnelQuery(spec: FunnelSpec, input: QueryInput): { text: string; params: QueryParams } {
   const params = new QueryParams();
   const unit = unitColumn(spec.by);
@@ -66,7 +69,8 @@ export function funnelQuery(spec: FunnelSpec, input: QueryInput): { text: string
 
   const s1 = `SELECT e.${unit} AS unit, e.occurred_at AS t1, e.id AS i1 FROM ${table} e
     WHERE ${matchRef('e', spec.steps[0], params)} AND e.${unit} IS NOT NULL AND ${tenant('e')}
-      AND e.occurred_at >= ${params.add(input.from.toISOString())}::timestamptz AND e.occurred_at <= ${params.add(input.to.toISOString())}::timestamptz`;
+      AND e.occurred_at >= ${params.add(input.from.toISOString())}::timestamptz AND e.occurred_at <= ${params.add(input.to.toISOString())}::timestamptz
+    ORDER BY e.${unit}, e.occurred_at, e.id`;
 
   const laterals: string[] = [];
   for (let k = 2; k <= n; k++) {
