@@ -1,9 +1,9 @@
-// `node bench/reports.mjs [--pglite-only] [--no-10m] [--no-inserts] [--baseline=<dist dir>]`: a 4-step funnel on
+// `node bench/reports.mjs [--pglite-only] [--no-10m] [--no-inserts] [--baseline=<dist dir>]...`: a 4-step funnel on
 // generated events (not a test). 1,000,000 events (50,000 users × 20 over 60 days) on PostgreSQL and PGlite, then
 // 10,000,000 on PostgreSQL (500,000 users). Data is generated inside the database (setseed, generate_series), so
 // the load is bounded by the database, not by the client. PostgreSQL: TRACKPLAN_TEST_DATABASE_URL, else a
 // throwaway cluster started here (as test/helpers/postgres.ts does; needs root and the server binaries).
-// --baseline=<dir>: another build's dist/ (e.g. an older commit built with tsup); its funnel() runs alternately
+// --baseline=<dir> (repeatable): another build's dist/ (e.g. an older commit built with tsup); its funnel() runs alternately
 // with this one's on the same data, so both figures come from the same machine state.
 // Inserts: record() throughput with and without the report indexes, alternating rounds, on PostgreSQL.
 import { execFileSync, execSync } from 'node:child_process';
@@ -17,8 +17,9 @@ import { funnel } from '../dist/reports/index.js';
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const args = new Set(process.argv.slice(2));
-const baselineDir = process.argv.slice(2).find((arg) => arg.startsWith('--baseline='))?.slice('--baseline='.length);
-const baseline = baselineDir ? (await import(join(resolve(baselineDir), 'reports/index.js'))).funnel : undefined;
+const baselineDirs = process.argv.slice(2).filter((arg) => arg.startsWith('--baseline=')).map((arg) => arg.slice('--baseline='.length));
+const baselines = [];
+for (const dir of baselineDirs) baselines.push([`baseline ${dir}`, (await import(join(resolve(dir), 'reports/index.js'))).funnel]);
 const NAMES = ['user_login_succeeded', 'inventory_item_created', 'recipe_created', 'batch_started', 'timer_started', 'stock_check_run'];
 const catalog = defineCatalog({
   name: 'bench_reports',
@@ -56,7 +57,7 @@ async function load(db, table, users, perUser, { quiet = false } = {}) {
 }
 
 async function timeFunnel(db, table, label, rounds = 5) {
-  const variants = baseline ? [['baseline', baseline], ['this build', funnel]] : [['this build', funnel]];
+  const variants = [...baselines, ['this build', funnel]];
   const runs = new Map(variants.map(([name]) => [name, []]));
   const counts = new Map();
   // Alternating rounds: a load spike on a shared machine hits both variants alike.
@@ -73,7 +74,7 @@ async function timeFunnel(db, table, label, rounds = 5) {
     medians[name] = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
     log(`  ${label}, ${name}: funnel ${times.map((r) => r.toFixed(3)).join(' / ')} s (median ${medians[name].toFixed(3)} s); counts ${counts.get(name)}`);
   }
-  return baseline ? medians : medians['this build'];
+  return baselines.length ? medians : medians['this build'];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FunnelSpec } from '../core/funnels';
 import { numberOrNull, QueryParams, reportClient, reportTable, runQuery } from './db';
 import { checkReportOptions, type ReportOptions } from './options';
 import { resolveRange, type ReportRange } from './range';
-import { intervalParam, matchRef, tenantFilter, unitColumn } from './sql-parts';
+import { comesAfter, intervalParam, matchRef, tenantFilter, unitColumn } from './sql-parts';
 
 /** One step of a funnel result. */
 export interface FunnelStepResult {
@@ -74,21 +74,21 @@ export function funnelQuery(spec: FunnelSpec, input: QueryInput): { text: string
 
   const laterals: string[] = [];
   for (let k = 2; k <= n; k++) {
-    const prev = `(s${k - 1}.t${k - 1}, s${k - 1}.i${k - 1})`;
+    const prev = comesAfter('e', `s${k - 1}.t${k - 1}`, `s${k - 1}.i${k - 1}`);
     const step = spec.steps[k - 1];
     if (spec.order === 'strict') {
       // The unit's very next event, whatever it is; kept only if it is the step, inside the window.
       laterals.push(`LEFT JOIN LATERAL (
         SELECT nx.occurred_at AS t${k}, nx.id AS i${k} FROM (
           SELECT e.occurred_at, e.id, e.event_name, e.properties FROM ${table} e
-          WHERE e.${unit} = s1.unit AND ${tenant('e')} AND (e.occurred_at, e.id) > ${prev}
+          WHERE e.${unit} = s1.unit AND ${tenant('e')} AND ${prev}
           ORDER BY e.occurred_at, e.id LIMIT 1) nx
         WHERE ${matchRef('nx', step, params)} AND nx.occurred_at <= s1.t1 + ${window}) s${k} ON true`);
     } else {
       laterals.push(`LEFT JOIN LATERAL (
         SELECT e.occurred_at AS t${k}, e.id AS i${k} FROM ${table} e
         WHERE e.${unit} = s1.unit AND ${matchRef('e', step, params)} AND ${tenant('e')}
-          AND (e.occurred_at, e.id) > ${prev} AND e.occurred_at <= s1.t1 + ${window}
+          AND ${prev} AND e.occurred_at <= s1.t1 + ${window}
         ORDER BY e.occurred_at, e.id LIMIT 1) s${k} ON true`);
     }
   }
