@@ -1,4 +1,4 @@
-// `node bench/reports.mjs [--pglite-only] [--no-10m] [--no-inserts] [--baseline=<dist dir>]...`: a 4-step funnel on
+// `node bench/reports.mjs [--pglite-only] [--no-10m] [--no-inserts] [--org] [--baseline=<dist dir>]...`: a 4-step funnel on
 // generated events (not a test). 1,000,000 events (50,000 users × 20 over 60 days) on PostgreSQL and PGlite, then
 // 10,000,000 on PostgreSQL (500,000 users). Data is generated inside the database (setseed, generate_series), so
 // the load is bounded by the database, not by the client. PostgreSQL: TRACKPLAN_TEST_DATABASE_URL, else a
@@ -31,6 +31,12 @@ const catalog = defineCatalog({
       steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'inventory_item_created', 'recipe_created', 'batch_started'],
       window: '7d',
     }),
+    first_value_org: defineFunnel({
+      description: 'First login to first batch, per organization',
+      steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'inventory_item_created', 'recipe_created', 'batch_started'],
+      window: '7d',
+      by: 'organization',
+    }),
   },
 });
 const FROM = '2026-01-01T00:00:00Z';
@@ -56,7 +62,7 @@ async function load(db, table, users, perUser, { quiet = false } = {}) {
     log(`  loaded ${users * perUser} events (${users} users) in ${((inserted - started) / 1000).toFixed(1)} s, indexes and VACUUM ANALYZE in ${((Date.now() - inserted) / 1000).toFixed(1)} s`);
 }
 
-async function timeFunnel(db, table, label, rounds = 5) {
+async function timeFunnel(db, table, label, rounds = 5, name = 'first_value') {
   const variants = [...baselines, ['this build', funnel]];
   const runs = new Map(variants.map(([name]) => [name, []]));
   const counts = new Map();
@@ -64,7 +70,7 @@ async function timeFunnel(db, table, label, rounds = 5) {
   for (let i = 0; i < rounds; i++)
     for (const [name, run] of variants) {
       const started = process.hrtime.bigint();
-      const result = await run(db, catalog.funnels.first_value, { from: FROM, to: TO, table });
+      const result = await run(db, catalog.funnels[name], { from: FROM, to: TO, table });
       runs.get(name).push(Number(process.hrtime.bigint() - started) / 1e9);
       counts.set(name, `${result.steps.map((s) => s.count).join(' → ')}; total median ${result.totalMedianSeconds?.toFixed(0)} s`);
     }
@@ -141,6 +147,7 @@ if (!args.has('--pglite-only')) {
       log(`PostgreSQL: ${rows[0].version}`);
       await load(pool, 'bench_events_1m', 50_000, 20);
       figures.postgres1m = await timeFunnel(pool, 'bench_events_1m', '1,000,000 events');
+      if (args.has('--org')) figures.postgres1mOrg = await timeFunnel(pool, 'bench_events_1m', '1,000,000 events, by organization', 3, 'first_value_org');
       await pool.query('DROP TABLE bench_events_1m');
       if (!args.has('--no-inserts')) figures.postgresInserts = await timeInserts(pool, 200_000, 2_000);
       if (!args.has('--no-10m')) {
