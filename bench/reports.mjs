@@ -62,7 +62,7 @@ async function load(db, table, users, perUser, { quiet = false } = {}) {
     log(`  loaded ${users * perUser} events (${users} users) in ${((inserted - started) / 1000).toFixed(1)} s, indexes and VACUUM ANALYZE in ${((Date.now() - inserted) / 1000).toFixed(1)} s`);
 }
 
-async function timeFunnel(db, table, label, rounds = 5, name = 'first_value') {
+async function timeFunnel(db, table, label, rounds = 5, funnelName = 'first_value') {
   const variants = [...baselines, ['this build', funnel]];
   const runs = new Map(variants.map(([name]) => [name, []]));
   const counts = new Map();
@@ -70,7 +70,7 @@ async function timeFunnel(db, table, label, rounds = 5, name = 'first_value') {
   for (let i = 0; i < rounds; i++)
     for (const [name, run] of variants) {
       const started = process.hrtime.bigint();
-      const result = await run(db, catalog.funnels[name], { from: FROM, to: TO, table });
+      const result = await run(db, catalog.funnels[funnelName], { from: FROM, to: TO, table });
       runs.get(name).push(Number(process.hrtime.bigint() - started) / 1e9);
       counts.set(name, `${result.steps.map((s) => s.count).join(' → ')}; total median ${result.totalMedianSeconds?.toFixed(0)} s`);
     }
