@@ -1,3 +1,4 @@
+import type { EventRef } from '../core/event-ref';
 import type { JsonSchema } from '../core/json-schema';
 import type { Envelope, TrackMessage } from '../core/types';
 import { LIBRARY } from '../core/version';
@@ -14,7 +15,7 @@ function typeText(schema: JsonSchema): string {
   if (alternatives) return alternatives.map(typeText).join(' \\| ');
   if (schema.enum) return `enum: ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
   const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : schema.type ?? 'any';
-  return type === 'array' && schema.items ? `array of ${typeText(schema.items)}` : type;
+  return type === 'array' && schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items) ? `array of ${typeText(schema.items)}` : type;
 }
 
 function constraints(schema: JsonSchema): string {
@@ -38,6 +39,29 @@ function constraints(schema: JsonSchema): string {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+const refText = (ref: EventRef) => `\`${ref.event}\`${ref.where ? ` where ${Object.entries(ref.where).map(([k, v]) => `\`${k}\` = \`${JSON.stringify(v)}\``).join(', ')}` : ''}`;
+
+/** Funnels and metrics, each with the events it counts (`funnel()` / `metric()` in trackplan/reports). */
+function reportsDocs(plan: CatalogJson): string[] {
+  const out: string[] = [];
+  const funnels = Object.entries(plan.funnels ?? {});
+  if (funnels.length) {
+    out.push('## Funnels', '', '| funnel | description | steps (events counted) | window | by | order |', '| --- | --- | --- | --- | --- | --- |');
+    for (const [name, f] of funnels) out.push(`| \`${name}\` | ${cell(f.description)} | ${f.steps.map((s, i) => `${i + 1}. ${refText(s)}`).join('<br>')} | ${f.window} | ${f.by} | ${f.order} |`);
+    out.push('');
+  }
+  const metrics = Object.entries(plan.metrics ?? {});
+  if (metrics.length) {
+    out.push('## Metrics', '', '| metric | kind | description | events counted | by |', '| --- | --- | --- | --- | --- |');
+    for (const [name, m] of metrics) {
+      const refs = m.kind === 'time_to_first' || m.kind === 'time_to_nth' ? [m.from, m.event] : m.kind === 'activation' ? [m.from, ...m.all] : m.kind === 'retention' ? [m.start, m.return] : m.events.map((e) => ({ event: e.event }));
+      out.push(`| \`${name}\` | ${m.kind} | ${cell(m.description)} | ${refs.map(refText).join(', ')} | ${m.by} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
 /** The event docs the storefront plan asks for: one section per event with sample payloads. */
 export function generateDocs(plan: CatalogJson, header: string): string {
   const out: string[] = [header, `# ${plan.name} events (catalog version ${plan.version})`, ''];
@@ -45,6 +69,7 @@ export function generateDocs(plan: CatalogJson, header: string): string {
   for (const [name, event] of Object.entries(plan.events))
     out.push(`| [\`${name}\`](#${name.replace(/[^a-z0-9_-]/g, '')}) | ${cell(event.description)} | ${event.version} | ${event.destinations?.join(', ') ?? 'all configured'} |`);
   out.push('');
+  out.push(...reportsDocs(plan));
   for (const [name, event] of Object.entries(plan.events)) {
     const schema = event.properties as JsonSchema;
     const required = new Set(schema.required ?? []);

@@ -8,8 +8,10 @@ import { checkFlags } from './flags-export';
 import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
+import { exportCommand, exportHelp } from './export/index';
 import { INSPECT_HELP, inspectCommand } from './inspect';
 import { DASHBOARD_HELP, dashboardCommand } from './dashboard';
+import { IMPORT_HELP, importCommand } from './import/command';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
 
@@ -23,6 +25,8 @@ Commands:
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
   dashboard --catalog <file> --db ... the reports dashboard on 127.0.0.1 (default port 4500)
+  import <plan> --out <catalog.ts>    a Segment, RudderStack, Iglu, Ampli, mParticle or JSON Schema plan as a catalog
+  export <target> <catalog.ts> ...    posthog-insights (funnels and metrics), segment (a Protocols plan), jsonschema
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
   generate: `trackplan generate <catalog.ts> --out <dir> [--target browser|node] [--schema-out <dir>] [--docs-out <dir>] [--check] [--force]
@@ -47,7 +51,12 @@ bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
   inspect: INSPECT_HELP,
   dashboard: DASHBOARD_HELP,
+  import: IMPORT_HELP,
+  export: exportHelp(),
 };
+
+/** Commands with subcommands answer `--help` themselves (the subcommand's help). */
+const OWN_HELP = new Set(['export']);
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -109,6 +118,8 @@ const commands: Record<string, Command> = {
   dispatch: (argv, io) => dispatchCommand(argv, io),
   inspect: (argv, io) => inspectCommand(argv, io),
   dashboard: (argv, io) => dashboardCommand(argv, io),
+  import: (argv, io) => importCommand(argv, io),
+  export: (argv, io) => exportCommand(argv, io),
 };
 
 /** The CLI, callable in-process (tests) or from the bin. Returns the exit code. */
@@ -123,7 +134,8 @@ export async function main(argv: string[], io: Io = { out: (t) => console.log(t)
     io.err(`trackplan: unknown command "${name}"\n\n${HELP.main}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const ownHelp = OWN_HELP.has(name) && rest.length > 0 && !rest[0].startsWith('-');
+  if (!ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
     io.out(HELP[name] ?? HELP.main);
     return 0;
   }
