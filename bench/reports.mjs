@@ -1,12 +1,15 @@
-// `node bench/reports.mjs [--pglite-only] [--no-10m]`: a 4-step funnel on generated events (not a test).
-// 1,000,000 events (50,000 users × 20 over 60 days) on PostgreSQL and PGlite, then 10,000,000 on
-// PostgreSQL (500,000 users). Data is generated inside the database (setseed, generate_series), so
-// the load is bounded by the database, not by the client. PostgreSQL: TRACKPLAN_TEST_DATABASE_URL,
-// else a throwaway cluster started here (as test/helpers/postgres.ts does; needs root and the server binaries).
+// `node bench/reports.mjs [--pglite-only] [--no-10m] [--no-inserts] [--org] [--baseline=<dist dir>]...`: a 4-step funnel on
+// generated events (not a test). 1,000,000 events (50,000 users × 20 over 60 days) on PostgreSQL and PGlite, then
+// 10,000,000 on PostgreSQL (500,000 users). Data is generated inside the database (setseed, generate_series), so
+// the load is bounded by the database, not by the client. PostgreSQL: TRACKPLAN_TEST_DATABASE_URL, else a
+// throwaway cluster started here (as test/helpers/postgres.ts does; needs root and the server binaries).
+// --baseline=<dir> (repeatable): another build's dist/ (e.g. an older commit built with tsup); its funnel() runs alternately
+// with this one's on the same data, so both figures come from the same machine state.
+// Inserts: record() throughput with and without the report indexes, alternating rounds, on PostgreSQL.
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { defineCatalog, defineEvent, defineFunnel } from '../dist/index.js';
 import { createOutbox } from '../dist/outbox/index.js';
@@ -14,6 +17,9 @@ import { funnel } from '../dist/reports/index.js';
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const args = new Set(process.argv.slice(2));
+const baselineDirs = process.argv.slice(2).filter((arg) => arg.startsWith('--baseline=')).map((arg) => arg.slice('--baseline='.length));
+const baselines = [];
+for (const dir of baselineDirs) baselines.push([`baseline ${dir}`, (await import(join(resolve(dir), 'reports/index.js'))).funnel]);
 const NAMES = ['user_login_succeeded', 'inventory_item_created', 'recipe_created', 'batch_started', 'timer_started', 'stock_check_run'];
 const catalog = defineCatalog({
   name: 'bench_reports',
@@ -25,16 +31,23 @@ const catalog = defineCatalog({
       steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'inventory_item_created', 'recipe_created', 'batch_started'],
       window: '7d',
     }),
+    first_value_org: defineFunnel({
+      description: 'First login to first batch, per organization',
+      steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'inventory_item_created', 'recipe_created', 'batch_started'],
+      window: '7d',
+      by: 'organization',
+    }),
   },
 });
 const FROM = '2026-01-01T00:00:00Z';
 const TO = '2026-03-02T00:00:00Z'; // 60 days
 
-async function load(db, table, users, perUser) {
+async function load(db, table, users, perUser, { quiet = false } = {}) {
   const outbox = createOutbox(catalog, { db, table });
   await db.query(`DROP TABLE IF EXISTS "${table}"`);
   await outbox.migrate();
-  // Indexes are built after the load (as a bulk import would do): drop the report ones, load, re-run migrate().
+  // Indexes are built after the load (as a bulk import would do): drop migrate()'s indexes, load, re-run migrate().
+  for (const suffix of ['pending_idx', 'org_idx', 'event_time_idx', 'user_event_idx', 'org_event_idx', 'user_time_idx']) await db.query(`DROP INDEX "${table}_${suffix}"`);
   const started = Date.now();
   await db.query(`SELECT setseed(0.42)`);
   await db.query(`INSERT INTO "${table}" (uuid, event_name, occurred_at, user_id, organization_id, schema_version, properties, catalog_name, catalog_version, is_processed)
@@ -42,22 +55,64 @@ async function load(db, table, users, perUser) {
            '${FROM}'::timestamptz + random() * interval '60 days', 'u' || (g % ${users}), 'o' || (g % ${users} % 500), 1,
            CASE WHEN random() < 0.5 THEN '{"is_first_login": true}'::jsonb ELSE '{}'::jsonb END, 'bench_reports', 1, true
     FROM generate_series(1, ${users * perUser}) g`);
+  const inserted = Date.now();
   await outbox.migrate();
-  await db.query(`ANALYZE "${table}"`);
-  log(`  loaded ${users * perUser} events (${users} users) and built indexes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await db.query(`VACUUM ANALYZE "${table}"`);
+  if (!quiet)
+    log(`  loaded ${users * perUser} events (${users} users) in ${((inserted - started) / 1000).toFixed(1)} s, indexes and VACUUM ANALYZE in ${((Date.now() - inserted) / 1000).toFixed(1)} s`);
 }
 
-async function timeFunnel(db, table, label) {
-  const runs = [];
-  let result;
-  for (let i = 0; i < 3; i++) {
-    const started = process.hrtime.bigint();
-    result = await funnel(db, catalog.funnels.first_value, { from: FROM, to: TO, table });
-    runs.push(Number(process.hrtime.bigint() - started) / 1e9);
+async function timeFunnel(db, table, label, rounds = 5, funnelName = 'first_value') {
+  const variants = [...baselines, ['this build', funnel]];
+  const runs = new Map(variants.map(([name]) => [name, []]));
+  const counts = new Map();
+  // Alternating rounds: a load spike on a shared machine hits both variants alike.
+  for (let i = 0; i < rounds; i++)
+    for (const [name, run] of variants) {
+      const started = process.hrtime.bigint();
+      const result = await run(db, catalog.funnels[funnelName], { from: FROM, to: TO, table });
+      runs.get(name).push(Number(process.hrtime.bigint() - started) / 1e9);
+      counts.set(name, `${result.steps.map((s) => s.count).join(' → ')}; total median ${result.totalMedianSeconds?.toFixed(0)} s`);
+    }
+  const medians = {};
+  for (const [name] of variants) {
+    const times = runs.get(name);
+    medians[name] = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    log(`  ${label}, ${name}: funnel ${times.map((r) => r.toFixed(3)).join(' / ')} s (median ${medians[name].toFixed(3)} s); counts ${counts.get(name)}`);
   }
-  const median = [...runs].sort((a, b) => a - b)[1];
-  log(`  ${label}: funnel ${runs.map((r) => r.toFixed(3)).join(' / ')} s (median ${median.toFixed(3)} s); counts ${result.steps.map((s) => s.count).join(' → ')}; total median ${result.totalMedianSeconds?.toFixed(0)} s`);
-  return median;
+  return baselines.length ? medians : medians['this build'];
+}
+
+/**
+ * record() throughput on two tables of `prefill` rows: one with every index migrate() creates, one
+ * without the report indexes; alternating rounds of `perRound` records in transactions of 100.
+ */
+async function timeInserts(db, prefill, perRound) {
+  const { toSqlDatabase } = await import('../dist/outbox/index.js');
+  const sql = toSqlDatabase(db);
+  const tables = { 'all indexes': 'bench_insert_all', 'no report indexes': 'bench_insert_base' };
+  for (const table of Object.values(tables)) await load(db, table, prefill / 20, 20, { quiet: true });
+  for (const suffix of ['event_time_idx', 'user_event_idx', 'org_event_idx', 'user_time_idx']) await db.query(`DROP INDEX "bench_insert_base_${suffix}"`);
+  const rates = Object.fromEntries(Object.keys(tables).map((name) => [name, []]));
+  let n = 0;
+  for (let round = 0; round < 4; round++)
+    for (const [name, table] of Object.entries(tables)) {
+      const outbox = createOutbox(catalog, { db, table });
+      const started = process.hrtime.bigint();
+      for (let done = 0; done < perRound; done += 100)
+        await sql.transaction(async (tx) => {
+          for (let i = 0; i < 100; i++, n++)
+            await outbox.record(tx, NAMES[n % NAMES.length], { is_first_login: n % 2 === 0 }, { distinctId: `u${(n * 7919) % 50_000}`, groups: { organization: `o${n % 500}` } });
+        });
+      rates[name].push(perRound / (Number(process.hrtime.bigint() - started) / 1e9));
+    }
+  const medians = {};
+  for (const [name, list] of Object.entries(rates)) {
+    medians[name] = Math.round([...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]);
+    log(`  record() into ${prefill} rows, ${name}: ${list.map((r) => Math.round(r)).join(' / ')} events/s (median ${medians[name]})`);
+  }
+  for (const table of Object.values(tables)) await db.query(`DROP TABLE "${table}"`);
+  return medians;
 }
 
 function startCluster() {
@@ -92,10 +147,12 @@ if (!args.has('--pglite-only')) {
       log(`PostgreSQL: ${rows[0].version}`);
       await load(pool, 'bench_events_1m', 50_000, 20);
       figures.postgres1m = await timeFunnel(pool, 'bench_events_1m', '1,000,000 events');
+      if (args.has('--org')) figures.postgres1mOrg = await timeFunnel(pool, 'bench_events_1m', '1,000,000 events, by organization', 3, 'first_value_org');
       await pool.query('DROP TABLE bench_events_1m');
+      if (!args.has('--no-inserts')) figures.postgresInserts = await timeInserts(pool, 200_000, 2_000);
       if (!args.has('--no-10m')) {
         await load(pool, 'bench_events_10m', 500_000, 20);
-        figures.postgres10m = await timeFunnel(pool, 'bench_events_10m', '10,000,000 events');
+        figures.postgres10m = await timeFunnel(pool, 'bench_events_10m', '10,000,000 events', 3);
         await pool.query('DROP TABLE bench_events_10m');
       }
     } finally {

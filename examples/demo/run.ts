@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { createErrorTracker, createTracker, renderSnippets, startInspector, type TrackerStats } from 'trackplan/node';
 import { createDispatcher, createOutbox, toSqlDatabase } from 'trackplan/outbox';
 import { batchtrack, esim, omoi, storefront, tformance } from '../../schema/index';
+import { reportsDemo } from './reports';
 
 const keep = process.argv.includes('--keep');
 const port = Number(process.env.TRACKPLAN_DEMO_PORT ?? (keep ? 4400 : 0));
@@ -207,8 +208,11 @@ console.log(`inspector received ${received.length} events: ${received.filter((e)
 for (const e of received.filter((x) => x.status === "invalid")) console.log(`  invalid: ${e.destination} ${e.event}: ${e.violations.join("; ")}`);
 console.log(`Tformance flag branch: ${flagBranch}; ${received.filter((e) => e.exposure).length} exposures and ${received.filter((e) => e.catalog === 'tformance' && e.flags?.['onboarding-flow']).length} events with flag values reached the inspector`);
 console.log(`no e-mail, phone or card number reached the inspector: ${!/jane@example\.com|7946 0958|23 45 67 89/.test(JSON.stringify(received.map((e) => e.payload)))}`);
+const reports = await reportsDemo({ keep });
+console.log(`\n${reports.lines.join('\n')}`);
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; inspector: ${inspector.url}${keep ? ' (running; Ctrl-C to stop)' : ''}`);
 if (!keep) {
+  await reports.close();
   await inspector.close();
   process.exit(0);
 }

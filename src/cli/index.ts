@@ -10,6 +10,7 @@ import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
 import { exportCommand, exportHelp } from './export/index';
 import { INSPECT_HELP, inspectCommand } from './inspect';
+import { DASHBOARD_HELP, dashboardCommand } from './dashboard';
 import { IMPORT_HELP, importCommand } from './import/command';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
@@ -23,6 +24,7 @@ Commands:
   diff <old catalog.json> <new>       classify changes as additive or breaking
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
+  dashboard --catalog <file> --db ... the reports dashboard on 127.0.0.1 (default port 4500)
   import <plan> --out <catalog.ts>    a Segment, RudderStack, Iglu, Ampli, mParticle or JSON Schema plan as a catalog
   export <target> <catalog.ts> ...    posthog-insights (funnels and metrics), segment (a Protocols plan), jsonschema
 
@@ -48,6 +50,7 @@ Classifies every change as additive or breaking; exits 1 when a breaking change 
 bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
   inspect: INSPECT_HELP,
+  dashboard: DASHBOARD_HELP,
   import: IMPORT_HELP,
   export: exportHelp(),
 };
@@ -114,6 +117,7 @@ const commands: Record<string, Command> = {
   },
   dispatch: (argv, io) => dispatchCommand(argv, io),
   inspect: (argv, io) => inspectCommand(argv, io),
+  dashboard: (argv, io) => dashboardCommand(argv, io),
   import: (argv, io) => importCommand(argv, io),
   export: (argv, io) => exportCommand(argv, io),
 };

@@ -25,7 +25,7 @@ export interface FunnelStep {
   meanSeconds: number | null;
 }
 
-export interface FunnelResult { range: Range; steps: FunnelStep[]; totalMedianSeconds: number | null; totalP75Seconds: number | null }
+export interface FunnelResult { range: Range; funnel: string; steps: FunnelStep[]; totalMedianSeconds: number | null; totalP75Seconds: number | null }
 
 export interface TopRow { value: unknown; count: number; revenue: Record<string, number> }
 
@@ -33,7 +33,7 @@ export interface OverviewResult {
   range: Range;
   counts: Record<string, number>;
   revenue: Record<string, number>;
-  funnel?: FunnelResult & { name: string };
+  funnel?: FunnelResult;
   top?: { property: string; by: 'revenue' | 'count'; rows: TopRow[] };
 }
 

@@ -278,13 +278,14 @@ async function refresh(): Promise<void> {
     const [overview, series, funnels] = await Promise.all([
       api<OverviewResult>('overview', { ...scope(), event_types: events, funnel: catalog.funnels[0]?.name, top_property: ($('top-property') as HTMLSelectElement).value || undefined, top_by: ($('top-by') as HTMLSelectElement).value }),
       api<TimeseriesResult>('timeseries', { ...scope(), event_types: events }),
-      Promise.all(catalog.funnels.map(async (f): Promise<[string, FunnelResult | Error]> => [f.name, await api<FunnelResult>(`funnels/${encodeURIComponent(f.name)}`, scope()).catch((error: Error) => error)])),
+      // The first funnel comes with the overview (its KPI cards): only the others are asked for.
+      Promise.all(catalog.funnels.slice(1).map(async (f): Promise<[string, FunnelResult | Error]> => [f.name, await api<FunnelResult>(`funnels/${encodeURIComponent(f.name)}`, scope()).catch((error: Error) => error)])),
     ]);
     if (mine !== generation) return;
     notice(overview.range.clamped ? `The range was clamped to 365 days: ${overview.range.from.slice(0, 10)} to ${overview.range.to.slice(0, 10)}.` : '');
     renderKpis(overview);
     renderTimeseries(series);
-    renderFunnels(funnels);
+    renderFunnels([...(overview.funnel ? [[overview.funnel.funnel, overview.funnel] as [string, FunnelResult]] : []), ...funnels]);
     renderTop(overview);
     await renderProjection();
     if (mine !== generation) return;

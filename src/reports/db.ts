@@ -9,9 +9,53 @@ export interface ReportTableOption {
   table?: string;
 }
 
-/** A pg Pool or Client, or a PGlite instance, as a query function: one SQL implementation for both. */
+/**
+ * A pg Pool or Client, or a PGlite instance, as a query function: one SQL implementation for both.
+ * On pg, each report query runs with JIT off (see {@link withoutJit}); PGlite has no JIT.
+ */
 export function reportClient(db: unknown): SqlClient {
-  return toSqlDatabase(db);
+  const database = toSqlDatabase(db);
+  if (isPGlite(db)) return database;
+  return { query: (text, params) => withoutJit(db as PgConnection, (client) => client.query(text, params)) };
+}
+
+type PgClient = SqlClient & { release?(error?: unknown): void };
+type PgConnection = SqlClient & { connect?(): Promise<PgClient>; totalCount?: number };
+
+function isPGlite(db: unknown): boolean {
+  return typeof db === 'object' && db !== null && 'exec' in db && typeof (db as { transaction?: unknown }).transaction === 'function';
+}
+
+function isPool(db: PgConnection): db is PgConnection & { connect(): Promise<PgClient> } {
+  return typeof db.connect === 'function' && 'totalCount' in db;
+}
+
+/**
+ * Runs `work` on one connection with `jit` off, then puts the connection's own setting back.
+ * Report queries are many cheap index lookups that the planner costs far above `jit_above_cost`,
+ * so PostgreSQL compiles them with LLVM: on 1M events that compilation took longer than the
+ * query itself. The setting is session-level and restored, so it also works on a pg Client in the
+ * caller's transaction (a rollback restores it too); a pooled connection whose restore fails is
+ * discarded rather than returned to the pool with JIT off.
+ */
+async function withoutJit<T>(db: PgConnection, work: (client: SqlClient) => Promise<T>): Promise<T> {
+  const client: PgClient = isPool(db) ? await db.connect() : db;
+  let restoreFailed: unknown;
+  try {
+    const { rows } = await client.query<{ jit: string | null }>(`SELECT current_setting('jit', true) AS jit`);
+    const previous = rows[0]?.jit ?? null;
+    if (previous === null || previous === 'off') return await work(client);
+    await client.query(`SELECT set_config('jit', 'off', false)`);
+    try {
+      return await work(client);
+    } finally {
+      await client.query(`SELECT set_config('jit', $1, false)`, [previous]).catch((error: unknown) => {
+        restoreFailed = error ?? new Error('restore failed');
+      });
+    }
+  } finally {
+    if (client !== db) client.release?.(restoreFailed);
+  }
 }
 
 /** The table to read, checked and quoted. */

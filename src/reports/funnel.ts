@@ -3,7 +3,7 @@ import type { FunnelSpec } from '../core/funnels';
 import { numberOrNull, QueryParams, reportClient, reportTable, runQuery } from './db';
 import { checkReportOptions, type ReportOptions } from './options';
 import { resolveRange, type ReportRange } from './range';
-import { intervalParam, matchRef, secondsBetween, tenantFilter, unitColumn } from './sql-parts';
+import { comesAfter, intervalParam, matchRef, tenantFilter, unitColumn } from './sql-parts';
 
 /** One step of a funnel result. */
 export interface FunnelStepResult {
@@ -55,7 +55,10 @@ interface QueryInput {
   table: string;
 }
 
-/** The funnel's SQL: one LATERAL lookup per step (index-driven), then one row of aggregates. */
+/**
+ * The funnel's SQL: one LATERAL lookup per step (index-driven), then one row of aggregates. Entries
+ * are sorted by unit so consecutive lookups walk the same part of the index.
+ */
 export function funnelQuery(spec: FunnelSpec, input: QueryInput): { text: string; params: QueryParams } {
   const params = new QueryParams();
   const unit = unitColumn(spec.by);
@@ -66,25 +69,26 @@ export function funnelQuery(spec: FunnelSpec, input: QueryInput): { text: string
 
   const s1 = `SELECT e.${unit} AS unit, e.occurred_at AS t1, e.id AS i1 FROM ${table} e
     WHERE ${matchRef('e', spec.steps[0], params)} AND e.${unit} IS NOT NULL AND ${tenant('e')}
-      AND e.occurred_at >= ${params.add(input.from.toISOString())}::timestamptz AND e.occurred_at <= ${params.add(input.to.toISOString())}::timestamptz`;
+      AND e.occurred_at >= ${params.add(input.from.toISOString())}::timestamptz AND e.occurred_at <= ${params.add(input.to.toISOString())}::timestamptz
+    ORDER BY e.${unit}, e.occurred_at, e.id`;
 
   const laterals: string[] = [];
   for (let k = 2; k <= n; k++) {
-    const prev = `(s${k - 1}.t${k - 1}, s${k - 1}.i${k - 1})`;
+    const prev = comesAfter('e', `s${k - 1}.t${k - 1}`, `s${k - 1}.i${k - 1}`);
     const step = spec.steps[k - 1];
     if (spec.order === 'strict') {
       // The unit's very next event, whatever it is; kept only if it is the step, inside the window.
       laterals.push(`LEFT JOIN LATERAL (
         SELECT nx.occurred_at AS t${k}, nx.id AS i${k} FROM (
           SELECT e.occurred_at, e.id, e.event_name, e.properties FROM ${table} e
-          WHERE e.${unit} = s1.unit AND ${tenant('e')} AND (e.occurred_at, e.id) > ${prev}
+          WHERE e.${unit} = s1.unit AND ${tenant('e')} AND ${prev}
           ORDER BY e.occurred_at, e.id LIMIT 1) nx
         WHERE ${matchRef('nx', step, params)} AND nx.occurred_at <= s1.t1 + ${window}) s${k} ON true`);
     } else {
       laterals.push(`LEFT JOIN LATERAL (
         SELECT e.occurred_at AS t${k}, e.id AS i${k} FROM ${table} e
         WHERE e.${unit} = s1.unit AND ${matchRef('e', step, params)} AND ${tenant('e')}
-          AND (e.occurred_at, e.id) > ${prev} AND e.occurred_at <= s1.t1 + ${window}
+          AND ${prev} AND e.occurred_at <= s1.t1 + ${window}
         ORDER BY e.occurred_at, e.id LIMIT 1) s${k} ON true`);
     }
   }
@@ -92,29 +96,34 @@ export function funnelQuery(spec: FunnelSpec, input: QueryInput): { text: string
   const reached = ks.slice(1).map((k) => `(s${k}.t${k} IS NOT NULL)::int`).join(' + ');
   const lastT = `COALESCE(${ks.slice().reverse().map((k) => `t${k}`).join(', ')})`;
   const lastI = `COALESCE(${ks.slice().reverse().map((k) => `i${k}`).join(', ')})`;
+  // Times as exact epoch microseconds (bigint), so one array holds the choice key and the path.
+  const micros = (t: string) => `(extract(epoch FROM ${t}) * 1000000)::bigint`;
+  const seconds = (later: string, earlier: string) => `((${later} - ${earlier}) / 1000000.0)::float8`;
   const aggregates = [`count(*) AS c1`];
   for (const k of ks.slice(1)) {
-    const seconds = secondsBetween(`t${k}`, `t${k - 1}`);
+    const between = seconds(`t${k}`, `t${k - 1}`);
     aggregates.push(
       `count(*) FILTER (WHERE steps >= ${k}) AS c${k}`,
-      `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${seconds}) AS med${k}`,
-      `percentile_cont(0.75) WITHIN GROUP (ORDER BY ${seconds}) AS p75_${k}`,
-      `avg(${seconds}) AS mean${k}`,
+      `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${between}) AS med${k}`,
+      `percentile_cont(0.75) WITHIN GROUP (ORDER BY ${between}) AS p75_${k}`,
+      `avg(${between}) AS mean${k}`,
     );
   }
-  const total = secondsBetween(`t${n}`, 't1');
+  const total = seconds(`t${n}`, 't1');
   aggregates.push(`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${total}) AS total_med`, `percentile_cont(0.75) WITHIN GROUP (ORDER BY ${total}) AS total_p75`);
 
+  // The winning path per unit: the smallest [-steps, last time, last id, -t1, -i1] (furthest step,
+  // reached earliest, latest entry), then the path's times. An aggregate over the unit-sorted chain,
+  // where DISTINCT ON would sort every entry again.
+  const key = `ARRAY[-steps, ${micros(lastT)}, ${lastI}, -${micros('t1')}, -i1, ${ks.map((k) => micros(`t${k}`)).join(', ')}]`;
   const text = `WITH s1 AS (${s1}),
   chain AS (
     SELECT s1.unit, s1.t1, s1.i1, ${ks.slice(1).map((k) => `s${k}.t${k}, s${k}.i${k}`).join(', ')}, 1 + ${reached} AS steps
     FROM s1
     ${laterals.join('\n    ')}
   ),
-  per_unit AS (
-    SELECT DISTINCT ON (unit) * FROM chain
-    ORDER BY unit, steps DESC, ${lastT}, ${lastI}, t1 DESC, i1 DESC
-  )
+  best AS (SELECT min(${key}) AS w FROM chain GROUP BY unit),
+  per_unit AS (SELECT -w[1] AS steps, ${ks.map((k) => `w[${5 + k}] AS t${k}`).join(', ')} FROM best)
   SELECT ${aggregates.join(',\n    ')}
   FROM per_unit`;
   return { text, params };

@@ -3,7 +3,7 @@ import type { MetricSpec } from '../core/metrics';
 import { numberOrNull, QueryParams, reportClient, reportTable, runQuery } from './db';
 import { checkReportOptions, type ReportOptions } from './options';
 import { resolveRange, toDate, type ReportRange, type TimeInput } from './range';
-import { intervalParam, matchRef, secondsBetween, tenantFilter, unitColumn } from './sql-parts';
+import { comesAfter, intervalParam, matchRef, secondsBetween, tenantFilter, unitColumn } from './sql-parts';
 
 export interface MetricOptions extends ReportOptions {
   /** The clock for "has this cohort's window elapsed" (activation, retention). @default now */
@@ -99,7 +99,7 @@ function nextMatch(ctx: Ctx, ref: Parameters<typeof matchRef>[1], after: { t: st
   const within = withinSeconds === null ? '' : ` AND e.occurred_at <= ${after.t} + ${intervalParam(withinSeconds, params)}`;
   return `SELECT e.occurred_at AS t FROM ${table} e
       WHERE e.${unit} = c.unit AND ${matchRef('e', ref, params)} AND ${tenantFilter('e', ctx.organizationId, params)}
-        AND (e.occurred_at, e.id) > (${after.t}, ${after.i})${within}
+        AND ${comesAfter('e', after.t, after.i)}${within}
       ORDER BY e.occurred_at, e.id ${offset > 0 ? `OFFSET ${offset} ` : ''}LIMIT 1`;
 }
 

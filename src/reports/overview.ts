@@ -3,8 +3,8 @@ import type { FunnelSpec } from '../core/funnels';
 import type { RuntimeCatalog } from '../core/types';
 import { reportClient, reportTable, type ReportTableOption } from './db';
 import { resolveRange, type ReportRange, type TimeInput } from './range';
-import { revenueSourcesOf, revenueSql } from './revenue-sources';
-import { funnelForOverview, type OverviewFunnel } from './overview-funnel';
+import { revenueSourcesOf, revenueSql, type RevenueSource } from './revenue-sources';
+import { funnel as funnelReport, type FunnelResult } from './funnel';
 
 export interface OverviewTopOptions {
   /** The property whose values are ranked (eSIM: `plan_id`). */
@@ -47,7 +47,7 @@ export interface OverviewResult {
   counts: Record<string, number>;
   /** Revenue per currency in the range. */
   revenue: Record<string, number>;
-  funnel?: OverviewFunnel;
+  funnel?: FunnelResult;
   top?: { property: string; by: 'revenue' | 'count'; rows: OverviewTopRow[] };
 }
 
@@ -63,27 +63,28 @@ export async function overview(db: unknown, options: OverviewOptions): Promise<O
   const sql = reportClient(db);
   const table = reportTable(options.table);
   const sources = revenueSourcesOf(options.catalog);
-  const revenue = revenueSql(sources, 'e', 3);
-  const params: unknown[] = [from, to, ...revenue.params];
+  const scope: unknown[] = [from, to];
   const filters: string[] = [];
-  if (options.events) filters.push(`e.event_name = ANY($${params.push([...options.events])}::text[])`);
-  if (options.organizationId !== undefined) filters.push(`e.organization_id = $${params.push(options.organizationId)}`);
+  if (options.events) filters.push(`e.event_name = ANY($${scope.push([...options.events])}::text[])`);
+  if (options.organizationId !== undefined) filters.push(`e.organization_id = $${scope.push(options.organizationId)}`);
   const where = `e.occurred_at >= $1 AND e.occurred_at <= $2 ${filters.map((f) => `AND ${f}`).join(' ')}`;
-
-  const totals = sql.query<{ event_name: string; currency: string | null; n: number; amount: number | null }>(
-    `SELECT e.event_name, ${revenue.currency} AS currency, count(*)::int AS n, sum(${revenue.amount})::float8 AS amount
-       FROM ${table} e ${revenue.join} WHERE ${where} GROUP BY 1, 2`,
-    params,
-  );
-  const topRows = top ? topValues(sql, table, where, [...params], revenue, top) : undefined;
-  const funnel = options.funnel ? funnelForOverview(db, options.funnel, { from, to, organizationId: options.organizationId, table: options.table }) : undefined;
+  // Counts are a plain GROUP BY; revenue reads only the revenue events (their names are the first mapping parameter).
+  const totals = sql.query<{ event_name: string; n: number }>(`SELECT e.event_name, count(*)::int AS n FROM ${table} e WHERE ${where} GROUP BY 1`, scope);
+  const inner = revenueSql(sources, 'e', scope.length + 1, 'INNER');
+  const amounts = sources.length
+    ? sql.query<{ currency: string; amount: number | null }>(
+        `SELECT ${inner.currency} AS currency, sum(${inner.amount})::float8 AS amount
+           FROM ${table} e ${inner.join} WHERE ${where} AND e.event_name = ANY($${scope.length + 1}::text[]) GROUP BY 1`,
+        [...scope, ...inner.params],
+      )
+    : Promise.resolve({ rows: [] as { currency: string; amount: number | null }[] });
+  const topRows = top ? topValues(sql, table, where, [...scope], sources, top) : undefined;
+  const funnel = options.funnel ? funnelReport(db, options.funnel, { from, to, organizationId: options.organizationId, table: options.table }) : undefined;
 
   const counts: Record<string, number> = {};
   const revenueTotals: Record<string, number> = {};
-  for (const row of (await totals).rows) {
-    counts[row.event_name] = (counts[row.event_name] ?? 0) + Number(row.n);
-    if (row.currency !== null && row.amount !== null) revenueTotals[row.currency] = (revenueTotals[row.currency] ?? 0) + Number(row.amount);
-  }
+  for (const row of (await totals).rows) counts[row.event_name] = Number(row.n);
+  for (const row of (await amounts).rows) if (row.amount !== null) revenueTotals[row.currency] = Number(row.amount);
   return {
     range,
     counts,
@@ -107,10 +108,14 @@ function checkTop(top: OverviewTopOptions): Required<OverviewTopOptions> {
  * The top values, ranked in SQL so a property with many values sends back only `limit` rows. By
  * revenue, the amounts of different currencies are added as plain numbers for the ranking only.
  */
-async function topValues(sql: ReturnType<typeof reportClient>, table: string, where: string, params: unknown[], revenue: ReturnType<typeof revenueSql>, top: Required<OverviewTopOptions>): Promise<OverviewTopRow[]> {
+async function topValues(sql: ReturnType<typeof reportClient>, table: string, where: string, params: unknown[], sources: RevenueSource[], top: Required<OverviewTopOptions>): Promise<OverviewTopRow[]> {
+  // By revenue only the revenue events count (an inner join); by count every event carrying the property does.
+  const revenueEvents = params.length + 1;
+  const revenue = revenueSql(sources, 'e', revenueEvents, top.by === 'revenue' ? 'INNER' : 'LEFT');
+  params.push(...revenue.params);
   const property = `$${params.push(top.property)}`;
   const limit = `$${params.push(top.limit)}`;
-  const onlyRevenue = top.by === 'revenue' ? 'AND revenue_source.event IS NOT NULL' : '';
+  const onlyRevenue = top.by === 'revenue' ? `AND e.event_name = ANY($${revenueEvents}::text[])` : '';
   const { rows } = await sql.query<{ value: unknown; n: number; revenue: Record<string, number> | string | null }>(
     `WITH grouped AS (
        SELECT e.properties -> ${property}::text AS value, ${revenue.currency} AS currency, count(*) AS n, sum(${revenue.amount}) AS amount

@@ -1,4 +1,5 @@
 import type { RuntimeCatalog } from '../core/types';
+import { NO_CURRENCY } from './metric';
 
 /** One event that carries revenue, and the properties its amount and currency are in. */
 export interface RevenueSource {
@@ -15,21 +16,24 @@ export function revenueSourcesOf(catalog: Pick<RuntimeCatalog, 'events'> | undef
     .map((event) => ({ event: event.name, amount: event.revenue!.amount, currency: event.revenue!.currency }));
 }
 
-/** The currency key of revenue without a declared or recorded currency (ISO 4217's "no currency"). */
-export const NO_CURRENCY = 'XXX';
 
 /**
  * SQL pieces that read each row's revenue as `revenueOf()` does (a finite JSON number; the
  * currency upper-cased), through a parameterised mapping joined on the event name: the three
- * arrays go in as parameters `$n`, `$n+1`, `$n+2`.
+ * arrays go in as parameters `$n`, `$n+1`, `$n+2` (the first is the revenue events' names).
  */
-export function revenueSql(sources: RevenueSource[], alias: string, firstParam: number) {
+export function revenueSql(sources: RevenueSource[], alias: string, firstParam: number, join: 'LEFT' | 'INNER' = 'LEFT') {
   const [events, amounts, currencies] = [`$${firstParam}::text[]`, `$${firstParam + 1}::text[]`, `$${firstParam + 2}::text[]`];
   return {
     params: [sources.map((s) => s.event), sources.map((s) => s.amount), sources.map((s) => s.currency ?? '')],
-    join: `LEFT JOIN unnest(${events}, ${amounts}, ${currencies}) AS revenue_source(event, amount_key, currency_key) ON revenue_source.event = ${alias}.event_name
+    join: `${join} JOIN unnest(${events}, ${amounts}, ${currencies}) AS revenue_source(event, amount_key, currency_key) ON revenue_source.event = ${alias}.event_name
       AND jsonb_typeof(${alias}.properties -> revenue_source.amount_key) = 'number'`,
     amount: `(${alias}.properties ->> revenue_source.amount_key)::numeric`,
     currency: `CASE WHEN revenue_source.event IS NULL THEN NULL ELSE coalesce(upper(${alias}.properties ->> nullif(revenue_source.currency_key, '')), '${NO_CURRENCY}') END`,
   };
+}
+
+/** A UTC day column, grouped as a timestamp and printed 'YYYY-MM-DD' only after grouping (to_char on every row is slow). */
+export function utcDaySql(alias: string): string {
+  return `date_trunc('day', ${alias}.occurred_at AT TIME ZONE 'UTC')`;
 }

@@ -31,3 +31,13 @@ export function intervalParam(seconds: number, params: QueryParams): string {
 export function secondsBetween(later: string, earlier: string): string {
   return `extract(epoch FROM (${later} - ${earlier}))::float8`;
 }
+
+/**
+ * Row `alias` comes after the event at `(t, i)` in `(occurred_at, id)` order. Spelled out rather than
+ * as a row comparison: the planner costs a row comparison on an index as if it bounded nothing, so
+ * on per-organization lookups it preferred `(organization_id, occurred_at)` plus a heap fetch and a
+ * sort per lookup over the index-only `(organization_id, event_name, occurred_at, id)` (2x slower).
+ */
+export function comesAfter(alias: string, t: string, i: string): string {
+  return `${alias}.occurred_at >= ${t} AND (${alias}.occurred_at > ${t} OR ${alias}.id > ${i})`;
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run demo', () => {
   it('runs the five plans against the inspector and prints the summary table', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['node_modules/jiti/lib/jiti-cli.mjs', 'examples/demo/run.ts'], { timeout: 120_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['node_modules/jiti/lib/jiti-cli.mjs', 'examples/demo/run.ts'], { timeout: 240_000 });
     for (const plan of ['storefront', 'omoi', 'BatchTrack', 'Tformance', 'eSIM']) expect(stdout).toMatch(new RegExp(`\\| ${plan}`));
     expect(stdout).toContain('rolled back (never delivered): 1');
     expect(stdout).toContain('error_occurred rate-limited (counted, not sent): 5');
@@ -12,5 +12,10 @@ describe('npm run demo', () => {
     // The flag branch: guided onboarding from the inspector's /flags, its payload steps, one exposure per flag read.
     expect(stdout).toMatch(/Tformance flag branch: onboarding-flow = guided \(github -> slack\), ai-insights-panel = false; exposures: 2; 2 exposures and 2 events with flag values reached the inspector/);
     expect(stdout).toMatch(/inspector: http:\/\/127\.0\.0\.1:\d+/);
-  }, 150_000);
+    // The reports part: a seeded month, one funnel table, the dashboards.
+    expect(stdout).toMatch(/reports: seeded \d{4,} eSIM and \d{4,} BatchTrack events over 30 days/);
+    expect(stdout).toMatch(/\| 1\. user_signup \| \d+ \| 100\.0 % \| - \|/);
+    expect(stdout).toMatch(/\| 4\. esim_activated \| \d+ \| [\d.]+ % \| [\d.]+ % \| \d+ min \|/);
+    expect(stdout).toMatch(/dashboards: eSIM http:\/\/127\.0\.0\.1:\d+ · BatchTrack http:\/\/127\.0\.0\.1:\d+/);
+  }, 270_000);
 });
