@@ -1,6 +1,6 @@
 // `trackplan`: what runs everywhere (catalog helpers, snippets, errors, types). Trackers come from
 // `trackplan/node` and `trackplan/browser`, so an app gets the types of the runtime it runs in.
-export { defineCatalog, defineEvent, defineCompiledCatalog } from './core/catalog';
+export { defineCatalog, defineEvent, defineCompiledCatalog, IMPORTED_DESCRIPTION_PLACEHOLDER, IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER } from './core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, GroupTypeOf, DestinationName } from './core/catalog';
 export { defineFlag } from './core/flags';
 export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec } from './core/flags';

@@ -71,7 +71,7 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
     const schema = event.properties as JsonSchema;
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
       if (!child.description?.trim()) findings.push({ severity: 'error', rule: 'docs/description', event: name, property: key, message: `property "${key}" has no description`, fix: `add .describe('…') to ${key}` });
-      const type = JSON.stringify({ type: child.type, enum: child.enum, items: child.items?.type, anyOf: child.anyOf?.map((a) => a.type) });
+      const type = JSON.stringify({ type: child.type, enum: child.enum, items: (child.items as JsonSchema | undefined)?.type, anyOf: child.anyOf?.map((a) => a.type) });
       const earlier = seen.get(key);
       if (earlier && earlier.type !== type)
         findings.push({ severity: 'error', rule: 'consistency/type', event: name, property: key, message: `"${key}" has a different type here than in "${earlier.event}"`, fix: `define ${key} once and reuse the same zod schema in both events` });

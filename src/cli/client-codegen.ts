@@ -1,5 +1,7 @@
+import { TrackplanConfigError } from '../core/errors';
+import { compileJsonSchema, type JsonSchema } from '../core/json-schema';
 import type { CatalogJson } from './load-catalog';
-import { exportedObjectType, objectType, pascalCase } from './ts-types';
+import { exportedObjectType, generatedNames, objectType } from './ts-types';
 
 /** The runtime a generated client is typed for: its `init()` takes that runtime's `createTracker` options. */
 export type ClientTarget = 'browser' | 'node';
@@ -11,6 +13,10 @@ export type ClientTarget = 'browser' | 'node';
  */
 export function generateClient(plan: CatalogJson, header: string, target: ClientTarget = 'browser'): string {
   const names = Object.keys(plan.events);
+  assertCompiles(plan);
+  // Wire names stay as they are; the identifiers are derived, collisions numbered in catalog order.
+  const ids = generatedNames(names);
+  const pascalCase = (name: string) => ids.get(name)!;
   // Only the queue of trackplan/client loads up front; the tracker and the compiled catalog load at init()
   // (in the browser with import(); on Node at once). Types come from trackplan and cost no bytes.
   // init() is typed with the options of the target runtime's createTracker, whatever the app's moduleResolution.
@@ -43,6 +49,7 @@ export function generateClient(plan: CatalogJson, header: string, target: Client
       ...(e.destinations ? { destinations: e.destinations } : {}),
       ...(e.revenue ? { revenue: e.revenue } : {}),
       piiAllow: e.piiAllow,
+      ...(e.properties.additionalProperties === true ? { open: true } : {}),
     };
     return `      ${JSON.stringify(name)}: { ...${JSON.stringify(spec)}, validate: compileJsonSchema(${JSON.stringify(rulesOnly(e.properties))}) },`;
   });
@@ -76,12 +83,39 @@ export function generateClient(plan: CatalogJson, header: string, target: Client
   return out.join('\n');
 }
 
+/**
+ * Every schema the client will compile, compiled now: a construct the validator cannot check is refused
+ * at generate time, naming the event and the JSON pointer, not when the app starts.
+ */
+function assertCompiles(plan: CatalogJson): void {
+  const schemas: [string, unknown][] = [
+    ...Object.entries(plan.events).map(([name, event]) => [`event ${JSON.stringify(name)}`, event.properties] as [string, unknown]),
+    ...(plan.person ? [['person', plan.person] as [string, unknown]] : []),
+    ...Object.entries(plan.groups).map(([type, schema]) => [`group ${JSON.stringify(type)}`, schema] as [string, unknown]),
+  ];
+  for (const [where, schema] of schemas) {
+    try {
+      compileJsonSchema(schema as JsonSchema);
+    } catch (error) {
+      throw new TrackplanConfigError(`catalog "${plan.name}", ${where}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** Maps of schemas by name, whose keys are names, not keywords. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
+/** Values that are data, kept exactly. */
+const DATA = new Set(['const', 'enum', 'default', 'examples', 'required', 'dependentRequired']);
+
 /** The schema without what only people read (descriptions): the browser bundle carries rules only. */
 function rulesOnly(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rulesOnly);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) if (key !== 'description' && key !== '$schema') out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, rulesOnly(v)])) : rulesOnly(value);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'description' || key === '$schema' || key === 'title' || key === 'examples') continue;
+    out[key] = DATA.has(key) ? value : SCHEMA_MAPS.has(key) && value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rulesOnly(v)])) : rulesOnly(value);
+  }
   return out;
 }
 

@@ -14,7 +14,7 @@ function typeText(schema: JsonSchema): string {
   if (alternatives) return alternatives.map(typeText).join(' \\| ');
   if (schema.enum) return `enum: ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
   const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : schema.type ?? 'any';
-  return type === 'array' && schema.items ? `array of ${typeText(schema.items)}` : type;
+  return type === 'array' && schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items) ? `array of ${typeText(schema.items)}` : type;
 }
 
 function constraints(schema: JsonSchema): string {

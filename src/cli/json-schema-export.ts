@@ -6,11 +6,16 @@ import type { CatalogJson, LoadedCatalog } from './load-catalog';
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
-/** An object schema's JSON Schema (input side: what callers pass), with descriptions kept. */
-export function objectJsonSchema(schema: unknown): JsonSchema {
-  if (!schema) return { type: 'object', properties: {}, additionalProperties: false };
+/**
+ * An object schema's JSON Schema (input side: what callers pass), with descriptions kept. The root says
+ * whether undeclared properties are kept (`open`, `additionalProperties: true`) or removed and reported
+ * (`false`), as the catalog's validators do, whatever zod's own object mode.
+ */
+export function objectJsonSchema(schema: unknown, open = false): JsonSchema {
+  if (!schema) return { type: 'object', properties: {}, additionalProperties: open };
   const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   delete json.$schema;
+  json.additionalProperties = open;
   // zod keeps descriptions of wrapped (optional) properties on the inner schema: copy them up.
   const shape = shapeOf(schema) ?? {};
   for (const [key, child] of Object.entries(json.properties ?? {})) {
@@ -30,7 +35,7 @@ export function catalogJson(catalog: LoadedCatalog): CatalogJson {
       ...(event.destinations ? { destinations: [...event.destinations] } : {}),
       ...(event.revenue ? { revenue: event.revenue } : {}),
       piiAllow: [...event.piiAllow],
-      properties: objectJsonSchema((catalog.definition.events as Record<string, { properties?: unknown }>)[name].properties),
+      properties: objectJsonSchema((catalog.definition.events as Record<string, { properties?: unknown }>)[name].properties, event.open === true),
     };
   }
   const groups: CatalogJson['groups'] = {};

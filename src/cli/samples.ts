@@ -20,7 +20,7 @@ export function sampleValue(schema: JsonSchema, key = ''): JsonValue {
       return key ? `${key}_value`.slice(0, schema.maxLength ?? 64) : 'value';
     }
     case 'integer':
-      return Math.max(1, Math.ceil(schema.minimum ?? schema.exclusiveMinimum ?? 1));
+      return Math.max(1, Math.ceil(schema.minimum ?? (typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum : 1)));
     case 'number':
       return Math.max(schema.minimum ?? 0, 49.99);
     case 'boolean':
@@ -28,7 +28,7 @@ export function sampleValue(schema: JsonSchema, key = ''): JsonValue {
     case 'null':
       return null;
     case 'array':
-      return schema.items ? [sampleValue(schema.items, key.replace(/s$/, ''))] : [];
+      return schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items) ? [sampleValue(schema.items, key.replace(/s$/, ''))] : [];
     case 'object':
       return sampleObject(schema);
     default:

@@ -24,16 +24,34 @@ export interface EventDefinition<P extends ObjectSchema = ObjectSchema> {
   pii?: { allow?: readonly (keyof z.output<P> & string)[] };
   /** The properties, as a zod object. Omit for an event without properties. */
   properties?: P;
+  /**
+   * Keep properties the schema does not declare (JSON Schema `additionalProperties: true`), as most
+   * imported plans allow: they are not reported, and still pass the PII and size guards. Default false:
+   * undeclared properties are removed and reported.
+   */
+  open?: boolean;
 }
+
+/** The description `trackplan import` writes for an event that had none; `trackplan check` warns about it. */
+export const IMPORTED_DESCRIPTION_PLACEHOLDER = 'TODO: describe this event (imported without a description)';
+/** The same for a property (`.describe(IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER)`). */
+export const IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER = 'TODO: describe this property (imported without a description)';
 
 /** An event as `defineEvent` returns it: whether it has properties is kept in the type. */
 export type DefinedEvent<P extends ObjectSchema | undefined> = P extends ObjectSchema
   ? EventDefinition<P> & { properties: P }
   : EventDefinition<ObjectSchema> & { properties?: undefined };
 
+/** `{ open: true }` in the type when the event was declared open, so track() takes extra keys. */
+type OpenMark<O> = O extends true ? { open: true } : {};
+
 /** Declares one event. The identity function that keeps the literal types. */
-export function defineEvent<const P extends ObjectSchema>(definition: EventDefinition<P> & { properties: P }): DefinedEvent<P>;
-export function defineEvent(definition: Omit<EventDefinition<ObjectSchema>, 'properties' | 'revenue' | 'pii'> & { properties?: undefined }): DefinedEvent<undefined>;
+export function defineEvent<const P extends ObjectSchema, const O extends boolean = false>(
+  definition: EventDefinition<P> & { properties: P; open?: O },
+): DefinedEvent<P> & OpenMark<O>;
+export function defineEvent<const O extends boolean = false>(
+  definition: Omit<EventDefinition<ObjectSchema>, 'properties' | 'revenue' | 'pii' | 'open'> & { properties?: undefined; open?: O },
+): DefinedEvent<undefined> & OpenMark<O>;
 export function defineEvent(definition: EventDefinition<any>): EventDefinition<any> {
   return definition;
 }
@@ -68,7 +86,13 @@ export interface CatalogDefinition<
 /** How event names are written: see `CatalogDefinition.naming`. */
 export type EventNaming = 'snake' | 'dotted' | 'snake-or-dotted' | 'any';
 
-type PropsInput<D> = D extends { properties: infer P extends ObjectSchema } ? z.input<P> : Record<string, never>;
+type DeclaredInput<D> = D extends { properties: infer P extends ObjectSchema } ? z.input<P> : Record<string, never>;
+/** What track() takes: the declared properties, plus any other key for an `open: true` event. */
+type PropsInput<D> = D extends { open: true }
+  ? D extends { properties: infer P extends ObjectSchema }
+    ? z.input<P> & { [key: string]: unknown }
+    : Record<string, unknown>
+  : DeclaredInput<D>;
 
 /**
  * A catalog: the zod-free runtime form plus, at the type level only, what each call accepts.
@@ -164,6 +188,8 @@ function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefi
     throw new TrackplanConfigError(`${where}: add a description (one sentence saying what happened).`);
   const version = event.version ?? 1;
   if (!Number.isInteger(version) || version < 1) throw new TrackplanConfigError(`${where}: version must be a positive integer.`);
+  if (event.open !== undefined && typeof event.open !== 'boolean') throw new TrackplanConfigError(`${where}: open must be true or false.`);
+  const open = event.open === true;
   const shape = event.properties ? shapeOf(event.properties) : {};
   if (event.properties && !shape) throw new TrackplanConfigError(`${where}: properties must be a z.object({...}).`);
   const revenue = event.revenue as RevenueMapping | undefined;
@@ -180,7 +206,8 @@ function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefi
     destinations: event.destinations ? [...event.destinations] : undefined,
     revenue: revenue ? { ...revenue } : undefined,
     piiAllow: [...(event.pii?.allow ?? [])],
-    validate: event.properties ? zodValidator(event.properties, where) : emptyValidator,
+    ...(open ? { open } : {}),
+    validate: event.properties ? zodValidator(event.properties, where, open) : open ? keepEverything : emptyValidator,
   };
 }
 
@@ -218,6 +245,17 @@ function emptyValidator(input: unknown): ValidationResult {
   return { ok: true, value: {}, issues: [], unknownKeys };
 }
 
+/** An open event without declared properties: every key is kept, none reported. */
+function keepEverything(input: unknown): ValidationResult {
+  if (input === undefined) return { ok: true, value: {}, issues: [], unknownKeys: [] };
+  if (!isPlainObject(input)) return notAnObject(input);
+  try {
+    return { ok: true, value: { ...input }, issues: [], unknownKeys: [] };
+  } catch (error) {
+    return { ok: false, value: {}, issues: [{ path: [], code: 'custom', message: `the properties could not be read: ${String(error)}` }], unknownKeys: [] };
+  }
+}
+
 const NO_KEYS: readonly string[] = Object.freeze([]);
 const NO_ISSUES = Object.freeze([]) as unknown as ValidationIssue[];
 
@@ -228,8 +266,11 @@ function hasKeysInOrder(object: Record<string, unknown>, keys: readonly string[]
   return i === keys.length && keys.length > 0;
 }
 
-/** Wraps a zod object schema as a Validator that never throws. */
-function zodValidator(schema: ObjectSchema, where: string): Validator {
+/**
+ * Wraps a zod object schema as a Validator that never throws. `open`: undeclared keys are kept in the
+ * value (after the declared ones), not reported.
+ */
+function zodValidator(schema: ObjectSchema, where: string, open = false): Validator {
   const shape = shapeOf(schema);
   if (!shape || typeof (schema as { safeParse?: unknown }).safeParse !== 'function')
     throw new TrackplanConfigError(`${where}: expected a z.object({...}) schema.`);
@@ -242,6 +283,7 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
     if (!isPlainObject(input)) return notAnObject(input);
     let unknownKeys: string[] = NO_KEYS as string[];
     let known_: Record<string, unknown> = input;
+    let extra: Record<string, unknown> | undefined;
     try {
       const proto = Object.getPrototypeOf(input);
       const plain = proto === Object.prototype || proto === null;
@@ -253,6 +295,12 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
           known_ = {};
           for (const key of keys) if (known.has(key)) known_[key] = input[key];
         } else lastKeys = keys;
+        if (open && unknownKeys.length) {
+          extra = {};
+          // defineProperty: a key named "__proto__" stays a plain property.
+          for (const key of unknownKeys) Object.defineProperty(extra, key, { value: input[key], enumerable: true, writable: true, configurable: true });
+          unknownKeys = NO_KEYS as string[];
+        }
       }
     } catch (error) {
       // A throwing getter or Proxy trap: report it, never throw into the host.
@@ -264,6 +312,12 @@ function zodValidator(schema: ObjectSchema, where: string): Validator {
     } catch (error) {
       // A throwing getter or refinement: report it as an issue, never into the host.
       return { ok: false, value: known_, issues: [{ path: [], code: 'custom', message: `validation threw: ${String(error)}` }], unknownKeys };
+    }
+    if (extra) {
+      // zod parsed the declared keys only; the others travel on unchecked (the guards still see them), as the plan allows.
+      const kept = { ...(result.success ? (result.data as Record<string, unknown>) : known_), ...extra };
+      if (result.success) return { ok: true, value: kept, issues: NO_ISSUES, unknownKeys };
+      known_ = kept;
     }
     if (result.success) return { ok: true, value: result.data as Record<string, unknown>, issues: NO_ISSUES, unknownKeys };
     const issues: ValidationIssue[] = (result.error?.issues ?? []).map((issue) => ({

@@ -42,6 +42,8 @@ export interface RuntimeEventSpec {
   revenue?: RevenueMapping;
   /** Property names allowed to carry personal data. */
   piiAllow: readonly string[];
+  /** Undeclared properties are kept (not removed and reported): `defineEvent({ open: true })`. */
+  open?: boolean;
   validate: Validator;
 }
 
