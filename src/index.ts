@@ -3,6 +3,10 @@
 export { defineCatalog, defineEvent, defineCompiledCatalog, IMPORTED_DESCRIPTION_PLACEHOLDER, IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER } from './core/catalog';
 export type { Catalog, ZodCatalog, EventDefinition, CatalogDefinition, EventNameOf, PropsOf, PersonOf, GroupsOf, GroupTypeOf, DestinationName } from './core/catalog';
 export { defineFlag } from './core/flags';
+export { defineFunnel, type FunnelDefinition, type FunnelSpec, type ReportUnit } from './core/funnels';
+export { timeToFirst, timeToNth, activation, retention, revenueSeries, metricEvents, type MetricDefinition, type MetricSpec, type MetricKind } from './core/metrics';
+export type { EventRef, WhereValue } from './core/event-ref';
+export type { Duration } from './core/duration';
 export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec } from './core/flags';
 export type { FlagsOf, FlagKeyOf } from './core/catalog';
 export { compileJsonSchema, type JsonSchema } from './core/json-schema';

@@ -1,6 +1,8 @@
+import type { RuntimeFlagSpec } from '../core/flags';
 import { redactPii, redactUrl } from '../core/guards';
 import type { JsonValue, Violation } from '../core/types';
 import { UUID_PROPERTY, type CaptureResultLike } from '../destinations/posthog-js';
+import { cleanFlagProperties } from './flag-hygiene';
 
 /** posthog-js's URL fields: $current_url, $referrer, $pathname, $session_entry_url, $initial_referrer… */
 const URL_FIELD = /^\$.*(url|referrer|pathname|href)$/i;
@@ -9,9 +11,15 @@ const URL_FIELD = /^\$.*(url|referrer|pathname|href)$/i;
  * posthog-js's `before_send`: gives trackplan's events their trackplan uuid, and runs the PII guard
  * over what posthog-js captures by itself ($pageview, $autocapture, $pageleave): the app's
  * properties, `$set`/`$set_once`, and query strings of the URL fields. PostHog's own fields
- * (`token`, `distinct_id`, `$lib`, other `$…`) are never touched: breaking them would lose events.
+ * (`token`, `distinct_id`, `$lib`, other `$…`) are never touched: breaking them would lose events,
+ * except the flag fields posthog-js copies onto every event (see `cleanFlagProperties`), on every event.
  */
-export function createBeforeSend(allow: ReadonlySet<string>, report: (violation: Violation) => void, chained?: (event: CaptureResultLike | null) => CaptureResultLike | null) {
+export function createBeforeSend(
+  allow: ReadonlySet<string>,
+  report: (violation: Violation) => void,
+  chained?: (event: CaptureResultLike | null) => CaptureResultLike | null,
+  flags: Readonly<Record<string, RuntimeFlagSpec>> = {},
+) {
   return (event: CaptureResultLike | null): CaptureResultLike | null => {
     const result = chained ? chained(event) : event;
     if (!result || typeof result !== 'object' || !result.properties) return result;
@@ -28,6 +36,7 @@ export function createBeforeSend(allow: ReadonlySet<string>, report: (violation:
         }
       };
       cleanUrls(result.properties, '');
+      cleanFlagProperties(result.properties, flags, allow, (finding) => flag(finding.path, finding.detail));
       const ours = result.properties[UUID_PROPERTY];
       if (typeof ours === 'string') {
         // The app's properties were guarded by the pipeline already; only the uuid moves.

@@ -59,7 +59,7 @@ export function createTracker<C extends Catalog<any, any, any, any>>(catalog: C,
   const identity = new BrowserIdentity(storage, randomUUID, () => posthogClient?.get_distinct_id?.());
   const allow = new Set(options.guards?.allow ?? []);
   let reportViolation: (v: import('../core/types').Violation) => void = () => {};
-  const beforeSend = createBeforeSend(allow, (v) => reportViolation(v));
+  const beforeSend = createBeforeSend(allow, (v) => reportViolation(v), undefined, catalog.flags ?? {});
 
   const env: BrowserEnv = {
     window: win,
@@ -85,7 +85,7 @@ export function createTracker<C extends Catalog<any, any, any, any>>(catalog: C,
     admit: gate.admit,
   });
   reportViolation = core.reportViolation;
-  const flags = createBrowserFlags(catalog, core, options.flags, () => identity.get(), (error) => options.onError?.(error));
+  const flags = createBrowserFlags(catalog, core, options.flags, () => identity.get(), core.reportError);
   // posthog-js is read live: the snippet's stub queues onFeatureFlags, and the loaded instance answers the reads.
   const livePostHog = () => {
     const loaded = win?.posthog as unknown;
@@ -94,7 +94,7 @@ export function createTracker<C extends Catalog<any, any, any, any>>(catalog: C,
   attachFlags = (client) => flags.attach(client, livePostHog);
   if (posthogClient) attachFlags(posthogClient);
   // Once violations can be reported: the guard may run at once, over what the snippet held for it.
-  if (options.posthog && 'client' in options.posthog) installPostHogGuard(win, options.posthog.client, beforeSend, (error) => options.onError?.(error));
+  if (options.posthog && 'client' in options.posthog) installPostHogGuard(win, options.posthog.client, beforeSend, core.reportError);
   const setConsentOnDestinations = (state: ConsentState) => core.router.setConsent(state);
   // Only what the application decides reaches PostHog and GA4: the default leaves their own stored
   // consent alone (an opt-out the visitor gave posthog-js on an earlier page stays, no $opt_in each load).
@@ -141,7 +141,7 @@ export function createTracker<C extends Catalog<any, any, any, any>>(catalog: C,
       core.router.reset();
     },
     setConsent(state) {
-      if (!isConsentState(state)) return void options.onError?.(new TrackplanConfigError(`setConsent: expected 'granted', 'denied' or 'pending' (got ${JSON.stringify(state)}).`));
+      if (!isConsentState(state)) return void core.reportError(new TrackplanConfigError(`setConsent: expected 'granted', 'denied' or 'pending' (got ${JSON.stringify(state)}).`));
       setConsentOnDestinations(state);
       gate.set(state);
     },

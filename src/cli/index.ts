@@ -8,9 +8,9 @@ import { checkFlags } from './flags-export';
 import { diffCatalogs, unversionedBreaks } from './diff';
 import { generate } from './generate';
 import { DISPATCH_HELP, dispatchCommand } from './dispatch';
+import { exportCommand, exportHelp } from './export/index';
 import { INSPECT_HELP, inspectCommand } from './inspect';
 import { IMPORT_HELP, importCommand } from './import/command';
-import { EXPORT_HELP, exportCommand } from './export/index';
 import { catalogJson } from './json-schema-export';
 import { loadCatalog, readCatalogJson, type CatalogJson } from './load-catalog';
 
@@ -24,7 +24,7 @@ Commands:
   dispatch --catalog <file> ...       forward pending outbox rows (BatchTrack's dispatch-domain-events)
   inspect --catalog <file> ...        a local event inspector on 127.0.0.1 (default port 4400)
   import <plan> --out <catalog.ts>    a Segment, RudderStack, Iglu, Ampli, mParticle or JSON Schema plan as a catalog
-  export <target> <catalog.ts>        the catalog as a Segment Protocols plan or JSON Schema
+  export <target> <catalog.ts> ...    posthog-insights (funnels and metrics), segment (a Protocols plan), jsonschema
 
 Run \`trackplan <command> --help\` for a command's options. Exit codes: 0 success, 1 findings, 2 usage error.`,
   generate: `trackplan generate <catalog.ts> --out <dir> [--target browser|node] [--schema-out <dir>] [--docs-out <dir>] [--check] [--force]
@@ -49,8 +49,11 @@ bumped version on that event (or, for a removed event, on the catalog).`,
   dispatch: DISPATCH_HELP,
   inspect: INSPECT_HELP,
   import: IMPORT_HELP,
-  export: EXPORT_HELP,
+  export: exportHelp(),
 };
+
+/** Commands with subcommands answer `--help` themselves (the subcommand's help). */
+const OWN_HELP = new Set(['export']);
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -127,7 +130,8 @@ export async function main(argv: string[], io: Io = { out: (t) => console.log(t)
     io.err(`trackplan: unknown command "${name}"\n\n${HELP.main}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const ownHelp = OWN_HELP.has(name) && rest.length > 0 && !rest[0].startsWith('-');
+  if (!ownHelp && (rest.includes('--help') || rest.includes('-h'))) {
     io.out(HELP[name] ?? HELP.main);
     return 0;
   }

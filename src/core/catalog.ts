@@ -1,6 +1,9 @@
 import type * as z from 'zod';
 import { TrackplanConfigError } from './errors';
+import type { EventShapes } from './event-ref';
 import { toRuntimeFlag, type AnyFlags, type FlagTypes, type RuntimeFlagSpec } from './flags';
+import { toFunnelSpec, type AnyFunnels, type CheckFunnels, type FunnelSpec } from './funnels';
+import { toMetricSpec, type AnyMetrics, type CheckMetrics, type MetricSpec } from './metrics';
 import type { RevenueMapping, RuntimeCatalog, RuntimeEventSpec, ValidationIssue, ValidationResult, Validator } from './types';
 
 /** Flattens intersections so editor hovers show one plain object. */
@@ -81,6 +84,10 @@ export interface CatalogDefinition<
    * @default { events: 'snake-or-dotted' } (lowercase names, either way, mixed in one plan)
    */
   naming?: { events?: EventNaming };
+  /** Funnels over these events, each from `defineFunnel()`: `catalog.funnels.<name>` for `funnel()` in `trackplan/reports`. */
+  funnels?: AnyFunnels;
+  /** KPIs over these events (`timeToFirst`, `timeToNth`, `activation`, `retention`, `revenueSeries`): `catalog.metrics.<name>`. */
+  metrics?: AnyMetrics;
 }
 
 /** How event names are written: see `CatalogDefinition.naming`. */
@@ -114,6 +121,8 @@ export interface ZodCatalog<
   P extends ObjectSchema | undefined = ObjectSchema | undefined,
   G extends Record<string, ObjectSchema> = Record<string, ObjectSchema>,
   F extends AnyFlags = {},
+  Fn extends AnyFunnels = AnyFunnels,
+  M extends AnyMetrics = AnyMetrics,
 > extends Catalog<
     { [K in keyof E & string]: Simplify<PropsInput<E[K]>> },
     P extends ObjectSchema ? z.input<P> : Record<string, never>,
@@ -121,6 +130,10 @@ export interface ZodCatalog<
     FlagTypes<F>
   > {
   readonly definition: CatalogDefinition<E, P, G, F>;
+  /** The declared funnels, compiled: pass one to `funnel()` from `trackplan/reports`. */
+  readonly funnels: { readonly [K in keyof Fn]: FunnelSpec };
+  /** The declared metrics, compiled: pass one to `metric()` from `trackplan/reports`. */
+  readonly metrics: { readonly [K in keyof M]: MetricSpec };
 }
 
 export type EventsOf<C> = C extends Catalog<infer E, any, any> ? E : never;
@@ -142,7 +155,11 @@ export function defineCatalog<
   P extends ObjectSchema | undefined = undefined,
   G extends Record<string, ObjectSchema> = {},
   const F extends AnyFlags = {},
->(definition: CatalogDefinition<E, P, G, F>): ZodCatalog<E, P, G, F> {
+  const Fn extends AnyFunnels = {},
+  const M extends AnyMetrics = {},
+>(
+  definition: CatalogDefinition<E, P, G, F> & { funnels?: Fn & CheckFunnels<Fn, NoInfer<E>>; metrics?: M & CheckMetrics<M, NoInfer<E>> },
+): ZodCatalog<E, P, G, F, Fn, M> {
   if (!definition || typeof definition !== 'object') throw new TrackplanConfigError('defineCatalog() needs an object: { name, version, events }.');
   const { name, version, events } = definition;
   if (typeof name !== 'string' || !CATALOG_NAME_PATTERN.test(name))
@@ -163,6 +180,7 @@ export function defineCatalog<
     throw new TrackplanConfigError(`defineCatalog(${name}): flags must be an object of defineFlag() entries.`);
   const flags: Record<string, RuntimeFlagSpec> = {};
   for (const [key, flag] of Object.entries(definition.flags ?? {})) flags[key] = toRuntimeFlag(name, key, flag);
+  const { funnels, metrics } = compileReports(name, definition, runtimeEvents);
   return {
     name,
     version,
@@ -170,8 +188,28 @@ export function defineCatalog<
     person: definition.person ? zodValidator(definition.person, `${name}: person`) : undefined,
     groups,
     ...(definition.flags ? { flags } : {}),
+    funnels,
+    metrics,
     definition,
-  } as ZodCatalog<E, P, G, F>;
+  } as ZodCatalog<E, P, G, F, Fn, M>;
+}
+
+/** Compiles the declared funnels and metrics against the catalog's events (their property shapes). */
+function compileReports(name: string, definition: CatalogDefinition, runtimeEvents: Record<string, RuntimeEventSpec>) {
+  for (const key of ['funnels', 'metrics'] as const) {
+    const value = definition[key];
+    if (value !== undefined && (!value || typeof value !== 'object' || Array.isArray(value)))
+      throw new TrackplanConfigError(`defineCatalog(${name}): ${key} must be an object of ${key === 'funnels' ? 'defineFunnel()' : 'metric'} entries by name.`);
+  }
+  const shapes: EventShapes = new Map(Object.entries(definition.events).map(([eventName, event]) => [eventName, (event.properties ? shapeOf(event.properties) : undefined) ?? {}]));
+  const revenueEvents = Object.values(runtimeEvents)
+    .filter((event) => event.revenue)
+    .map((event) => ({ event: event.name, amount: event.revenue!.amount, currency: event.revenue!.currency ?? null }));
+  const funnels: Record<string, FunnelSpec> = {};
+  for (const [key, funnel] of Object.entries(definition.funnels ?? {})) funnels[key] = toFunnelSpec(name, key, funnel, shapes);
+  const metrics: Record<string, MetricSpec> = {};
+  for (const [key, metric] of Object.entries(definition.metrics ?? {})) metrics[key] = toMetricSpec(name, key, metric, shapes, revenueEvents);
+  return { funnels, metrics };
 }
 
 function toRuntimeEvent(catalogName: string, eventName: string, event: EventDefinition<any>, anyName: boolean): RuntimeEventSpec {

@@ -130,6 +130,8 @@ export interface CoreTracker {
   stats(): TrackerStats;
   /** Reports a violation found outside the pipeline (e.g. in what posthog-js captured by itself). */
   reportViolation(violation: Violation): void;
+  /** Reports an error found outside the pipeline; a throwing `onError` never reaches the caller. */
+  reportError(error: unknown): void;
   readonly router: Router;
   readonly context: PipelineContext;
 }
@@ -234,6 +236,7 @@ export function createCoreTracker(catalog: RuntimeCatalog, options: SharedTracke
     router,
     context,
     reportViolation: onViolation,
+    reportError: onError,
     track: (name, props, callOptions) =>
       entry(() => {
         const prepared = prepareTrack(context, name, props, callOptions);

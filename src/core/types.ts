@@ -56,6 +56,10 @@ export interface RuntimeCatalog {
   groups: Readonly<Record<string, Validator>>;
   /** Feature flags by key (`defineFlag`). Absent in catalogs without flags. */
   flags?: Readonly<Record<string, import('./flags').RuntimeFlagSpec>>;
+  /** Funnels by name (`defineFunnel`), compiled. Absent in generated clients. */
+  funnels?: Readonly<Record<string, import('./funnels').FunnelSpec>>;
+  /** Metrics by name (`timeToFirst`, `activation`, ...), compiled. Absent in generated clients. */
+  metrics?: Readonly<Record<string, import('./metrics').MetricSpec>>;
 }
 
 export type ViolationKind =

@@ -8,7 +8,7 @@ import type { GroupOptions, GroupProps, Tracker } from '../core/typed';
 import { LIBRARY } from '../core/version';
 import { createContextScope, type TrackContext } from './context';
 import { loadPostHogConstructor, nodeDestinations, type NodeDestinationOptions } from './destinations';
-import { createNodeFlags, flagsTimeoutOf, posthogFlagsSource, type NodeFlags, type NodeFlagsOptions } from './flags';
+import { createNodeFlags, flagsTimeoutOf, posthogFlagsSource, type FlagsSource, type NodeFlags, type NodeFlagsOptions } from './flags';
 
 export interface NodeTrackerOptions extends SharedTrackerOptions, NodeDestinationOptions {
   /**
@@ -47,8 +47,11 @@ export function createTracker<C extends Catalog<any, any, any>>(catalog: C, opti
   return createNodeTracker(catalog, options);
 }
 
-/** `createTracker` plus, for `createTrackerFromEnv`, why nothing will be sent (for the debug log). */
-export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions, idleReason?: string): NodeTracker<C> {
+/**
+ * `createTracker` plus, for `createTrackerFromEnv`, why nothing will be sent (for the debug log),
+ * and for `trackplan/testing`, where flag values come from.
+ */
+export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, options: NodeTrackerOptions, idleReason?: string, flagsFrom?: FlagsSource): NodeTracker<C> {
   const core = createCoreTracker(catalog, options, {
     newId: createUuidV7(randomFillSync),
     now: Date.now,
@@ -65,7 +68,7 @@ export function createNodeTracker<C extends Catalog<any, any, any>>(catalog: C, 
       // A throwing callback must never reach the caller.
     }
   };
-  const flagsSource = posthogFlagsSource(options.posthog, flagsTimeoutOf(options.flags), loadPostHogConstructor);
+  const flagsSource = flagsFrom ?? posthogFlagsSource(options.posthog, flagsTimeoutOf(options.flags), loadPostHogConstructor);
   const flags = createNodeFlags(catalog, core, flagsSource, options.flags ?? {}, { onError: reportError });
   const scope = createContextScope();
 

@@ -2,7 +2,8 @@ import { quoteTable } from './sql';
 
 /**
  * The outbox table's DDL, for your own migrations (Prisma, Drizzle, Knex, plain SQL files):
- * BatchTrack's envelope columns, the delivery columns and the dispatcher's index. Idempotent
+ * BatchTrack's envelope columns, the delivery columns, the dispatcher's index and the indexes
+ * `trackplan/reports` reads through. Idempotent
  * (`IF NOT EXISTS`); the same SQL `outbox.migrate()` runs. Statements end with `;`.
  * @param table the table name, optionally schema-qualified; `'domain_event'` when left out.
  * @example
@@ -44,6 +45,11 @@ export function migrationStatements(tableName: string): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS "${indexPrefix}_pending_idx" ON ${table} (next_attempt_at, id) WHERE NOT is_processed AND parked_at IS NULL`,
     `CREATE INDEX IF NOT EXISTS "${indexPrefix}_org_idx" ON ${table} (organization_id, occurred_at)`,
+    // trackplan/reports: step 1 by name and time; each next step per unit (ordered); the unit's very next event (strict).
+    `CREATE INDEX IF NOT EXISTS "${indexPrefix}_event_time_idx" ON ${table} (event_name, occurred_at)`,
+    `CREATE INDEX IF NOT EXISTS "${indexPrefix}_user_event_idx" ON ${table} (user_id, event_name, occurred_at, id)`,
+    `CREATE INDEX IF NOT EXISTS "${indexPrefix}_org_event_idx" ON ${table} (organization_id, event_name, occurred_at, id)`,
+    `CREATE INDEX IF NOT EXISTS "${indexPrefix}_user_time_idx" ON ${table} (user_id, occurred_at, id)`,
   ];
 }
 

@@ -1,11 +1,17 @@
 import type { Catalog, EventNameOf, PropsOf } from '../core/catalog';
 import type { DeliveryOutcome, DestinationFactory, Envelope, Message, Violation } from '../core/types';
 import { createTracker as createBrowserTracker, type BrowserTracker, type BrowserTrackerOptions } from '../browser/tracker';
-import { createTracker as createNodeTracker, type NodeTracker, type NodeTrackerOptions } from '../node/tracker';
+import { createNodeTracker, type NodeTracker, type NodeTrackerOptions } from '../node/tracker';
+import { fixedFlagsBootstrap, fixedFlagsSource, type TestFlagValues } from './flag-values';
 import { mismatch, short } from './format';
 
-/** Options of `createTestTracker`: the Node tracker's, or the browser tracker's with `runtime: 'browser'`. */
-export type TestTrackerOptions = ({ runtime?: 'node' } & NodeTrackerOptions) | ({ runtime: 'browser' } & BrowserTrackerOptions);
+/**
+ * Options of `createTestTracker`: the Node tracker's, or the browser tracker's with `runtime: 'browser'`;
+ * `flags` gives the flag values `tracker.flags` reads (the others read as their catalog default).
+ */
+export type TestTrackerOptions<C = any> =
+  | ({ runtime?: 'node'; flags?: TestFlagValues<C> } & Omit<NodeTrackerOptions, 'flags'>)
+  | ({ runtime: 'browser'; flags?: TestFlagValues<C> } & Omit<BrowserTrackerOptions, 'flags'>);
 
 export interface TestTracker<C, T> {
   /** The real tracker (validation, guards, routing, books), delivering to memory. */
@@ -38,14 +44,15 @@ export interface TestTracker<C, T> {
  * await checkout(tracker);
  * expectTracked('order.paid', { amount: 49 });
  */
-export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, options: { runtime: 'browser' } & BrowserTrackerOptions): TestTracker<C, BrowserTracker<C>>;
-export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, options?: { runtime?: 'node' } & NodeTrackerOptions): TestTracker<C, NodeTracker<C>>;
-export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, options: TestTrackerOptions = {}): TestTracker<C, NodeTracker<C> | BrowserTracker<C>> {
+export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, options: { runtime: 'browser'; flags?: TestFlagValues<C> } & Omit<BrowserTrackerOptions, 'flags'>): TestTracker<C, BrowserTracker<C>>;
+export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, options?: { runtime?: 'node'; flags?: TestFlagValues<C> } & Omit<NodeTrackerOptions, 'flags'>): TestTracker<C, NodeTracker<C>>;
+export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, options: TestTrackerOptions<C> = {}): TestTracker<C, NodeTracker<C> | BrowserTracker<C>> {
   const events: Envelope[] = [];
   const messages: Message[] = [];
   const violations: Violation[] = [];
   const errors: unknown[] = [];
-  const { runtime, ...trackerOptions } = options;
+  const { runtime, flags, ...trackerOptions } = options;
+  const given = flags as Record<string, unknown> | undefined;
   const sink = recordingSink(messages, events);
   const taken = new Set(['posthog', 'webhook', 'ga4'].filter((name) => (trackerOptions as Record<string, unknown>)[name]));
   const standIns = standInNames(catalog).filter((name) => !taken.has(name));
@@ -61,7 +68,10 @@ export function createTestTracker<C extends Catalog<any, any, any>>(catalog: C, 
       trackerOptions.onError?.(error);
     },
   };
-  const tracker = runtime === 'browser' ? createBrowserTracker(catalog, shared as BrowserTrackerOptions) : createNodeTracker(catalog, shared as NodeTrackerOptions);
+  const tracker =
+    runtime === 'browser'
+      ? createBrowserTracker(catalog, { ...(shared as BrowserTrackerOptions), flags: { bootstrap: fixedFlagsBootstrap(catalog, given) } })
+      : createNodeTracker(catalog, shared as NodeTrackerOptions, undefined, fixedFlagsSource(catalog, given));
 
   return {
     tracker,

@@ -231,3 +231,18 @@ describe('browser tracker: the shared Tracker contract', () => {
     expect(tracker.stats().dropped).toEqual({ opted_out: 1 });
   });
 });
+
+describe('browser tracker: a throwing onError never reaches the page', () => {
+  it('setConsent with a bad state reports it, and a throwing onError is contained', () => {
+    const seen: unknown[] = [];
+    const tracker = createTracker(catalog, {
+      destinations: [memoryDestination()],
+      onError: (error) => {
+        seen.push(error);
+        throw new Error('the app handler itself fails');
+      },
+    });
+    expect(() => tracker.setConsent('maybe' as never)).not.toThrow();
+    expect(String(seen[0])).toContain("setConsent: expected 'granted', 'denied' or 'pending'");
+  });
+});

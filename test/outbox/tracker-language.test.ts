@@ -260,7 +260,10 @@ describe.each(outboxDrivers())('the outbox speaks the tracker\'s language, on %s
     expect(memory.events.map((e) => [e.uuid, e.event])).toEqual([[uuid, 'order.paid']]);
     expect(await outbox.rowStats()).toMatchObject({ pending: 0, processed: 1, parked: 0 });
     const { rows } = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname`, [table]);
-    expect(rows.map((r) => r.indexname)).toEqual([`${table}_org_idx`, `${table}_pending_idx`, `${table}_pkey`, `${table}_uuid_key`]);
+    expect(rows.map((r) => r.indexname)).toEqual([
+      `${table}_event_time_idx`, `${table}_org_event_idx`, `${table}_org_idx`, `${table}_pending_idx`, `${table}_pkey`,
+      `${table}_user_event_idx`, `${table}_user_time_idx`, `${table}_uuid_key`,
+    ]);
     await dispatcher.shutdown();
   });
 });
