@@ -1,7 +1,9 @@
+import { IMPORTED_DESCRIPTION_PLACEHOLDER, IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER } from '../core/catalog';
 import type { JsonSchema } from '../core/json-schema';
 import { isSensitiveKey } from '../core/guards';
 import { GA4_LIMITS, ga4EventName, ga4Params } from '../destinations/_shared/ga4-rules';
 import type { CatalogJson } from './load-catalog';
+import { generatedNames, pascalCase } from './ts-types';
 
 export interface Finding {
   severity: 'error' | 'warning';
@@ -21,9 +23,22 @@ const PII_FORMATS = new Set(['email', 'idn-email']);
 const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 const DOTTED = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 
-/** Event names against the catalog's naming rule (`naming: { events }`); `'any'` checks nothing. */
+/**
+ * Event names against the catalog's naming rule (`naming: { events }`). Under `'any'` a name is a wire
+ * name already in use downstream: its style is only a warning, never an error.
+ */
 function namingFindings(names: string[], rule: 'snake' | 'dotted' | 'snake-or-dotted' | 'any'): Finding[] {
-  if (rule === 'any') return [];
+  if (rule === 'any') {
+    return names
+      .filter((name) => !SNAKE.test(name) && !DOTTED.test(name))
+      .map((name) => ({
+        severity: 'warning' as const,
+        rule: 'naming/style',
+        event: name,
+        message: `"${name}" is neither snake_case nor dotted lowercase; it is kept as the wire name (naming.events: 'any')`,
+        fix: 'nothing to do for a name that data downstream already uses; new events read best as snake_case past tense (e.g. "order_completed")',
+      }));
+  }
   const findings: Finding[] = [];
   for (const name of names) {
     const snake = SNAKE.test(name);
@@ -45,13 +60,25 @@ function lastWord(name: string): string {
 export function checkCatalog(plan: CatalogJson): Finding[] {
   const findings: Finding[] = [];
   const names = Object.keys(plan.events);
+  // Imported wire names are kept whatever they look like: what is about a name only warns.
+  const wireNames = plan.naming?.events === 'any';
+  const nameSeverity = wireNames ? 'warning' : 'error';
   findings.push(...namingFindings(names, plan.naming?.events ?? 'snake-or-dotted'));
   const normalised = new Map<string, string>();
   for (const name of names) {
     const key = name.replace(/[._-]/g, '').toLowerCase();
     const other = normalised.get(key);
-    if (other) findings.push({ severity: 'error', rule: 'naming/duplicate', event: name, message: `"${name}" and "${other}" differ only in separators`, fix: 'keep one name and delete the other' });
+    if (other) findings.push({ severity: nameSeverity, rule: 'naming/duplicate', event: name, message: `"${name}" and "${other}" differ only in separators`, fix: wireNames ? 'both stay on the wire as they are; merge them if they are one event' : 'keep one name and delete the other' });
     normalised.set(key, name);
+  }
+  // Collisions of generated function names get numbered (catalog order): say which name each one got.
+  const generated = generatedNames(names);
+  for (const name of names) {
+    const base = pascalCase(name);
+    const id = generated.get(name)!;
+    if (id === base) continue;
+    const first = names.find((other) => generated.get(other)!.toLowerCase() === base.toLowerCase()) ?? base;
+    findings.push({ severity: 'warning', rule: 'naming/generated-collision', event: name, message: `"${name}" makes the same generated name as "${first}" (track${base}); it is generated as track${id}`, fix: 'nothing to do; rename one of the events if the numbered function reads badly' });
   }
   {
     // Past tense is the snake_case plans' rule (Tformance, BatchTrack); dotted names name a step.
@@ -68,9 +95,13 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
   const seen = new Map<string, { type: string; description?: string; event: string }>();
   for (const [name, event] of Object.entries(plan.events)) {
     if (!event.description?.trim()) findings.push({ severity: 'error', rule: 'docs/description', event: name, message: 'the event has no description', fix: 'add one sentence saying what happened' });
+    else if (event.description === IMPORTED_DESCRIPTION_PLACEHOLDER)
+      findings.push({ severity: 'warning', rule: 'docs/placeholder', event: name, message: 'the event was imported without a description (placeholder)', fix: 'replace the placeholder with one sentence saying what happened' });
     const schema = event.properties as JsonSchema;
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
       if (!child.description?.trim()) findings.push({ severity: 'error', rule: 'docs/description', event: name, property: key, message: `property "${key}" has no description`, fix: `add .describe('…') to ${key}` });
+      else if (child.description === IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER)
+        findings.push({ severity: 'warning', rule: 'docs/placeholder', event: name, property: key, message: `property "${key}" was imported without a description (placeholder)`, fix: `replace the placeholder in .describe() of ${key}` });
       const type = JSON.stringify({ type: child.type, enum: child.enum, items: (child.items as JsonSchema | undefined)?.type, anyOf: child.anyOf?.map((a) => a.type) });
       const earlier = seen.get(key);
       if (earlier && earlier.type !== type)
@@ -86,14 +117,14 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
     if (toGa4) {
       const mapped = ga4EventName(name);
       for (const rewrite of mapped.rewrites)
-        if (rewrite.rule !== 'name_mapped') findings.push({ severity: 'error', rule: `ga4/${rewrite.rule}`, event: name, message: rewrite.detail, fix: 'rename the event, or route it away from GA4 with destinations' });
+        if (rewrite.rule !== 'name_mapped') findings.push({ severity: nameSeverity, rule: `ga4/${rewrite.rule}`, event: name, message: rewrite.detail, fix: wireNames ? 'the tracker does this at run time and reports it; route the event away from GA4 with destinations to silence it' : 'rename the event, or route it away from GA4 with destinations' });
       const params = Object.keys(schema.properties ?? {});
       if (params.length > GA4_LIMITS.params) findings.push({ severity: 'error', rule: 'ga4/too_many_params', event: name, message: `${params.length} properties; GA4 takes ${GA4_LIMITS.params}`, fix: 'trim the event or route it away from GA4' });
       for (const rewrite of ga4Params(Object.fromEntries(params.map((p) => [p, 0]))).rewrites)
         if (rewrite.rule !== 'name_mapped' && rewrite.rule !== 'too_many_params') findings.push({ severity: 'error', rule: `ga4/${rewrite.rule}`, event: name, property: rewrite.path, message: rewrite.detail, fix: 'rename the property' });
       if (mapped.name) {
         const other = names.find((n) => n !== name && ga4EventName(n).name === mapped.name && (!plan.events[n].destinations || plan.events[n].destinations!.includes('ga4')));
-        if (other && other < name) findings.push({ severity: 'error', rule: 'ga4/collision', event: name, message: `"${name}" and "${other}" both become "${mapped.name}" in GA4`, fix: 'rename one of them' });
+        if (other && other < name) findings.push({ severity: nameSeverity, rule: 'ga4/collision', event: name, message: `"${name}" and "${other}" both become "${mapped.name}" in GA4`, fix: 'rename one of them' });
       }
     }
   }

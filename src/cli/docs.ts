@@ -5,6 +5,7 @@ import { ga4EventName, ga4Params } from '../destinations/_shared/ga4-rules';
 import { toPostHogEvent } from '../destinations/_shared/posthog-payload';
 import { toWebhookEnvelope } from '../destinations/_shared/webhook-envelope';
 import type { CatalogJson } from './load-catalog';
+import { generatedNames } from './ts-types';
 import { sampleObject } from './samples';
 
 const FIXED = { uuid: '01937a6e-0000-7000-8000-000000000001', timestamp: '2026-11-22T10:00:00.000Z' };
@@ -38,17 +39,37 @@ function constraints(schema: JsonSchema): string {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/**
+ * The anchor GitHub (github-slugger) gives each heading, in order: lower case, punctuation dropped,
+ * spaces as `-`, a repeated slug numbered `-1`, `-2`. Wire names such as "Order Completed" link right.
+ */
+function headingAnchors(headings: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return headings.map((heading) => {
+    const slug = heading.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const count = seen.get(slug);
+    seen.set(slug, (count ?? -1) + 1);
+    return count === undefined ? slug : `${slug}-${count + 1}`;
+  });
+}
+
 /** The event docs the storefront plan asks for: one section per event with sample payloads. */
 export function generateDocs(plan: CatalogJson, header: string): string {
-  const out: string[] = [header, `# ${plan.name} events (catalog version ${plan.version})`, ''];
+  const title = `${plan.name} events (catalog version ${plan.version})`;
+  const out: string[] = [header, `# ${title}`, ''];
+  const names = Object.keys(plan.events);
+  const anchors = headingAnchors([title, ...names]).slice(1);
+  const functions = generatedNames(names);
   out.push('| event | description | version | destinations |', '| --- | --- | --- | --- |');
-  for (const [name, event] of Object.entries(plan.events))
-    out.push(`| [\`${name}\`](#${name.replace(/[^a-z0-9_-]/g, '')}) | ${cell(event.description)} | ${event.version} | ${event.destinations?.join(', ') ?? 'all configured'} |`);
+  for (const [index, [name, event]] of Object.entries(plan.events).entries())
+    out.push(`| [\`${cell(name)}\`](#${anchors[index]}) | ${cell(event.description)} | ${event.version} | ${event.destinations?.join(', ') ?? 'all configured'} |`);
   out.push('');
   for (const [name, event] of Object.entries(plan.events)) {
     const schema = event.properties as JsonSchema;
     const required = new Set(schema.required ?? []);
     out.push(`## \`${name}\``, '', event.description, '');
+    if (event.properties.additionalProperties === true) out.push('Open event: properties not listed here are kept as sent (they still pass the PII and size guards).', '');
+    out.push(`- Generated function: \`track${functions.get(name)}\``);
     out.push(`- Version (\`schema_version\`): ${event.version}`);
     out.push(`- Destinations: ${event.destinations?.join(', ') ?? 'every configured destination'}`);
     if (event.revenue) out.push(`- Revenue: \`${event.revenue.amount}\`${event.revenue.currency ? ` in \`${event.revenue.currency}\`` : ''} (PostHog \`$revenue\` + \`currency\`, GA4 \`value\` + \`currency\`)`);

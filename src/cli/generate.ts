@@ -3,7 +3,7 @@ import { generateClient, type ClientTarget } from './client-codegen';
 import { generateDocs } from './docs';
 import { assertWritable, GENERATED_MARK, readIfPresent, shownPath, writeGeneratedFile } from './generated-files';
 import { openFeatureManifest } from './flags-export';
-import { catalogJson, eventJsonSchema } from './json-schema-export';
+import { catalogJson, eventJsonSchema, eventSchemaFileNames } from './json-schema-export';
 import { loadCatalog } from './load-catalog';
 
 export interface GenerateOptions {
@@ -36,7 +36,8 @@ export async function generate(options: GenerateOptions): Promise<{ written: str
   const files = new Map<string, string>();
   files.set(join(resolve(options.cwd, options.out), 'index.ts'), generateClient(plan, header(ts), options.target));
   files.set(join(schemaDir, 'catalog.json'), `${JSON.stringify({ $comment: header((t) => t), ...plan }, null, 2)}\n`);
-  for (const name of Object.keys(plan.events)) files.set(join(schemaDir, `${name}.json`), `${JSON.stringify({ $comment: header((t) => t), ...eventJsonSchema(plan, name) }, null, 2)}\n`);
+  const fileNames = eventSchemaFileNames(Object.keys(plan.events));
+  for (const name of Object.keys(plan.events)) files.set(join(schemaDir, `${fileNames.get(name)}.json`), `${JSON.stringify({ $comment: header((t) => t), ...eventJsonSchema(plan, name) }, null, 2)}\n`);
   const manifest = openFeatureManifest(catalog);
   if (manifest && Object.hasOwn(plan.events, 'flags'))
     throw new Error(`catalog "${plan.name}" has an event named "flags" and flags of its own: both would be written to ${shownPath(options.cwd, join(schemaDir, 'flags.json'))}; rename the event. Nothing was written.`);

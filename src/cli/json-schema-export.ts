@@ -66,3 +66,25 @@ export function eventJsonSchema(plan: CatalogJson, name: string): JsonSchema {
     ...event.properties,
   };
 }
+
+const SAFE_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+/**
+ * The file name (without `.json`) of each event's JSON Schema. A name that is safe as a file name is
+ * used as is; a wire name with spaces, slashes or other punctuation ("Order Completed", "/cart") has
+ * each run of them replaced by `_`, and a name that would then repeat another (letter case ignored, as
+ * on macOS and Windows) gets `-2`, `-3`, … in catalog order. A wire name never reaches the file system
+ * as a path.
+ */
+export function eventSchemaFileNames(names: readonly string[]): Map<string, string> {
+  const taken = new Set<string>();
+  const files = new Map<string, string>();
+  for (const name of names) {
+    const base = SAFE_FILE_NAME.test(name) ? name : name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+|[._-]+$/g, '') || 'event';
+    let file = base;
+    for (let suffix = 2; taken.has(file.toLowerCase()); suffix++) file = `${base}-${suffix}`;
+    taken.add(file.toLowerCase());
+    files.set(name, file);
+  }
+  return files;
+}
