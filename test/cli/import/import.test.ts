@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateClient } from '../../../src/cli/client-codegen';
 import { importPlan } from '../../../src/cli/import/index';
+import { catalogJson } from '../../../src/cli/json-schema-export';
+import { compileJsonSchema, defineCompiledCatalog } from '../../../src/index';
 import { parseVersion } from '../../../src/cli/import/catalog-source';
 import type { ImportedUnit } from '../../../src/cli/import/types';
 import { candidates } from './payloads';
-import { loadImported, planInputs } from './plans';
+import { loadGeneratedClient, loadImported, planInputs } from './plans';
 
 // Inside the checkout, so the written catalogs resolve zod (and `trackplan`, for the CLI) like a user's project.
 const out = mkdtempSync(join(import.meta.dirname, '.out-'));
@@ -72,6 +75,9 @@ describe('trackplan import: the shared corpus', () => {
     const catalog = await loadImported(file);
     // Wire names preserved: the catalog's keys are the source's names, unchanged.
     expect(Object.keys(catalog.events).sort()).toEqual([...result.events].sort());
+    // The generated client's validators, compiled from the catalog's JSON Schema as the client compiles them.
+    writeFileSync(`${file}.client.ts`, generateClient(catalogJson(catalog), '', 'node'));
+    const compiled = (await loadGeneratedClient(`${file}.client.ts`)).compileCatalog({ compileJsonSchema, defineCompiledCatalog });
 
     const disagreements: string[] = [];
     for (const name of result.events) {
@@ -81,9 +87,11 @@ describe('trackplan import: the shared corpus', () => {
       for (const payload of payloads) {
         counts.payloads++;
         const expected = oracles.some((validate) => validate(payload));
-        const verdict = catalog.events[name].validate(payload);
-        const accepted = verdict.ok && verdict.unknownKeys.length === 0;
-        if (accepted !== expected) disagreements.push(`[${name}] ${JSON.stringify(payload)}: Ajv ${expected ? 'accepts' : 'rejects'}, catalog ${accepted ? 'accepts' : `rejects (${verdict.issues.map((i: { path: unknown[]; message: string }) => `${i.path.join('.')}: ${i.message}`).join('; ')}${verdict.unknownKeys.length ? ` unknown: ${verdict.unknownKeys.join(', ')}` : ''})`}`);
+        for (const [validator, events] of [['catalog', catalog.events], ['generated client', compiled.events]] as const) {
+          const verdict = events[name].validate(payload);
+          const accepted = verdict.ok && verdict.unknownKeys.length === 0;
+          if (accepted !== expected) disagreements.push(`[${name}] ${JSON.stringify(payload)}: Ajv ${expected ? 'accepts' : 'rejects'}, ${validator} ${accepted ? 'accepts' : `rejects (${verdict.issues.map((i: { path: unknown[]; message: string }) => `${i.path.join('.')}: ${i.message}`).join('; ')}${verdict.unknownKeys.length ? ` unknown: ${verdict.unknownKeys.join(', ')}` : ''})`}`);
+        }
       }
     }
     expect(disagreements).toEqual([]);
@@ -91,6 +99,6 @@ describe('trackplan import: the shared corpus', () => {
 
   afterAll(() => {
     // The figures the README and the closing note quote.
-    console.log(`[import corpus] ${counts.files} files: ${counts.importedFiles} imported, ${counts.refusedFiles} refused; ${counts.events} events imported, ${counts.refusedEvents} refused; ${counts.payloads} payloads agreed with Ajv`);
+    console.log(`[import corpus] ${counts.files} files: ${counts.importedFiles} imported, ${counts.refusedFiles} refused; ${counts.events} events imported, ${counts.refusedEvents} refused; ${counts.payloads} payloads agreed with Ajv (zod catalog and generated client alike)`);
   });
 });
