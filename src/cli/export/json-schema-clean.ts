@@ -17,6 +17,8 @@ export function cleanSchema(node: unknown): any {
   // zod adds its own pattern beside a format.
   if (out.format && out.pattern) delete out.pattern;
   if (typeof out.description === 'string' && PLACEHOLDER.test(out.description)) delete out.description;
+  // The catalog's note that a refinement's rule is stated beside it: trackplan's, not the plan's.
+  delete out['x-trackplan-refinement'];
   // A union of bare types (zod's union of primitives, nullable or not) is one type list in plans.
   if (Array.isArray(out.anyOf)) {
     const bare = (s: any): string[] | undefined =>
