@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { descriptionOf, shapeOf } from '../core/catalog';
-import type { JsonSchema } from '../core/json-schema';
+import { REFINEMENT_KEYWORD, type JsonSchema } from '../core/json-schema';
 import { flagsJson } from './flags-export';
 import type { CatalogJson, LoadedCatalog } from './load-catalog';
 
@@ -13,7 +13,7 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
  */
 export function objectJsonSchema(schema: unknown, open = false): JsonSchema {
   if (!schema) return { type: 'object', properties: {}, additionalProperties: open };
-  const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const json = z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any', override: markUnchecked }) as JsonSchema;
   delete json.$schema;
   json.additionalProperties = open;
   // zod keeps descriptions of wrapped (optional) properties on the inner schema: copy them up.
@@ -23,6 +23,22 @@ export function objectJsonSchema(schema: unknown, open = false): JsonSchema {
     if (description && !child.description) child.description = description;
   }
   return json;
+}
+
+/** zod types JSON Schema has no words for: zod writes `{}` (anything) for them. */
+const UNREPRESENTABLE = new Set(['bigint', 'date', 'symbol', 'map', 'set', 'custom', 'function', 'promise', 'nan']);
+
+/**
+ * Marks what zod checks but cannot write as JSON Schema (a `.refine()`/`.superRefine()`, a `z.date()`),
+ * so `compileJsonSchema` refuses it at generate time, naming its pointer, instead of a generated client
+ * accepting what the zod catalog rejects. A refinement whose rule the schema also states (say
+ * `.meta({ minProperties: 1 })` beside it) is declared with `.meta({ [REFINEMENT_KEYWORD]: 'in-schema' })`.
+ */
+function markUnchecked(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  const def = (ctx.zodSchema as { _zod?: { def?: { type?: string; checks?: { _zod?: { def?: { check?: string } } }[] } } })._zod?.def;
+  if (!def || ctx.jsonSchema[REFINEMENT_KEYWORD] !== undefined) return;
+  if (def.type && UNREPRESENTABLE.has(def.type)) ctx.jsonSchema[REFINEMENT_KEYWORD] = `unchecked: z.${def.type}()`;
+  else if (def.checks?.some((check) => check._zod?.def?.check === 'custom')) ctx.jsonSchema[REFINEMENT_KEYWORD] = 'unchecked: .refine()';
 }
 
 /** The whole plan as JSON: the input of `trackplan diff` and of non-TypeScript consumers. */

@@ -54,6 +54,13 @@ export interface JsonSchema {
   [key: string]: unknown;
 }
 
+/**
+ * Written by the catalog export where zod checks what JSON Schema cannot say (a `.refine()`, a
+ * `z.date()`): `compileJsonSchema` refuses such a node, unless its value is `'in-schema'` (the
+ * author states the same rule with JSON Schema keywords beside it, through `.meta()`).
+ */
+export const REFINEMENT_KEYWORD = 'x-trackplan-refinement';
+
 type Check = (value: unknown, path: (string | number)[], issues: ValidationIssue[]) => void;
 
 /** Keywords that only inform people and tools; they change nothing that is accepted. */
@@ -135,7 +142,15 @@ class SchemaCompiler {
     const checks: Check[] = [];
     const add = (check: Check) => checks.push(check);
     const at = (keyword: string) => `${pointer}/${escapePointer(keyword)}`;
+    const refinement = (schema as JsonSchema)[REFINEMENT_KEYWORD];
+    if (refinement !== undefined && refinement !== 'in-schema')
+      refuse(
+        at(REFINEMENT_KEYWORD),
+        String(refinement).replace(/^unchecked: /, ''),
+        `is checked by the zod catalog but cannot be written as JSON Schema, so a generated client could not check it; state the rule with JSON Schema keywords (.meta({ minProperties: 1 }), z.string().regex(…)) and mark it .meta({ '${REFINEMENT_KEYWORD}': 'in-schema' }), or drop it`,
+      );
     for (const keyword of Object.keys(schema)) {
+      if (keyword === REFINEMENT_KEYWORD) continue;
       if (ANNOTATIONS.has(keyword) || keyword.startsWith('x-') || keyword === '$defs' || keyword === 'definitions') continue;
       const handler = KEYWORDS[keyword];
       if (!handler) refuse(at(keyword), keyword, 'is not a keyword trackplan can check');
