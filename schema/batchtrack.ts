@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { defineCatalog, defineEvent } from '../src/core/catalog';
+import { defineFunnel } from '../src/core/funnels';
+import { activation, retention, revenueSeries, timeToFirst, timeToNth } from '../src/core/metrics';
 
 const id = (what: string) => z.string().min(1).max(64).describe(`${what} id`);
 
@@ -127,6 +129,56 @@ export const catalog = defineCatalog({
       description: 'A call to action on the landing, signup or pricing page was clicked (browser)',
       properties: z.object({ page: z.enum(['landing', 'signup', 'pricing']).describe('Page of the CTA'), cta: z.string().max(64).describe('Which CTA'), seconds_since_landing: z.number().nonnegative().optional().describe('Seconds since the first landing') }),
     }),
+  },
+  // The seed's five launch funnels ("Recommended PostHog Funnels (Launch)").
+  funnels: {
+    visit_to_purchase: defineFunnel({
+      description: 'Visit → signup → checkout start → purchase complete',
+      steps: ['first_landing_recorded', 'signup_page_viewed', 'signup_checkout_started', 'purchase_completed'],
+      window: '14d',
+    }),
+    first_login_to_setup: defineFunnel({
+      description: 'First login → setup (onboarding) complete',
+      steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'onboarding_completed'],
+      window: '14d',
+    }),
+    first_value: defineFunnel({
+      description: 'First value (activation): first login → first inventory item → first recipe → first batch',
+      steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'inventory_item_created', 'recipe_created', 'batch_started'],
+      window: '7d',
+    }),
+    recipe_maturity: defineFunnel({
+      description: 'Recipe maturity path: recipe → variation → test → batch',
+      steps: ['recipe_created', 'recipe_variation_created', 'recipe_test_created', 'batch_started'],
+      window: '30d',
+    }),
+    planning_behavior: defineFunnel({
+      description: 'Planning behavior: production plan → stock check → batch',
+      steps: ['plan_production_requested', 'stock_check_run', 'batch_started'],
+      window: '7d',
+    }),
+  },
+  // The seed's launch KPI baseline set.
+  metrics: {
+    visitor_to_signup: activation({ description: 'Visitor → signup conversion: visitors who viewed the signup page within 30 days of landing', from: 'first_landing_recorded', all: ['signup_page_viewed'], within: '30d' }),
+    signup_to_purchase: activation({ description: 'Signup → purchase conversion within 30 days of checkout start', from: 'signup_checkout_started', all: ['purchase_completed'], within: '30d' }),
+    purchase_to_first_login: activation({ description: 'Purchase → first login rate within 7 days', from: 'purchase_completed', all: [{ event: 'user_login_succeeded', where: { is_first_login: true } }], within: '7d' }),
+    ttfv_custom_inventory_item: timeToFirst('inventory_item_custom_created', { from: 'user_login_succeeded' }),
+    ttfv_global_inventory_item: timeToFirst('inventory_item_global_created', { from: 'user_login_succeeded' }),
+    ttfv_recipe: timeToFirst('recipe_created', { from: 'user_login_succeeded' }),
+    ttfv_variation: timeToFirst('recipe_variation_created', { from: 'user_login_succeeded' }),
+    ttfv_test: timeToFirst('recipe_test_created', { from: 'user_login_succeeded' }),
+    ttfv_stock_check: timeToFirst('stock_check_run', { from: 'user_login_succeeded' }),
+    ttfv_production_plan: timeToFirst('plan_production_requested', { from: 'user_login_succeeded' }),
+    ttfv_batch_started: timeToFirst('batch_started', { from: 'user_login_succeeded' }),
+    second_use_recipe: timeToNth('recipe_created', 2, { from: 'user_login_succeeded' }),
+    second_use_batch: timeToNth('batch_started', 2, { from: 'user_login_succeeded' }),
+    second_use_stock_check: timeToNth('stock_check_run', 2, { from: 'user_login_succeeded' }),
+    second_use_production_plan: timeToNth('plan_production_requested', 2, { from: 'user_login_succeeded' }),
+    onboarding_completion: timeToFirst('onboarding_completed', { description: 'Onboarding completion rate (value) and median completion time from the first login', from: 'user_login_succeeded' }),
+    activation_7d: activation({ description: '7-day activation: the first-value bundle (inventory item, recipe, batch) within 7 days of the first login', from: 'user_login_succeeded', all: ['inventory_item_created', 'recipe_created', 'batch_started'], within: '7d' }),
+    week1_retention: retention({ description: 'Week-1 retention: returned and started a batch in days 7-13 after the first login', start: 'user_login_succeeded', return: 'batch_started', period: 'week' }),
+    revenue: revenueSeries(),
   },
 });
 

@@ -5,6 +5,8 @@
  */
 import * as z from 'zod';
 import { defineCatalog, defineEvent } from '../src/core/catalog';
+import { defineFunnel } from '../src/core/funnels';
+import { revenueSeries } from '../src/core/metrics';
 
 const orderId = z.string().min(1).max(64).describe('Order id');
 const planId = z.string().min(1).max(64).describe('eSIM plan id');
@@ -59,6 +61,17 @@ export const catalog = defineCatalog({
         inventory_reference: z.string().max(255).optional().describe('Inventory reference, when stock-based'),
       }),
     }),
+  },
+  funnels: {
+    // The admin overview's funnel: signup → checkout → payment → eSIM activation.
+    overview: defineFunnel({
+      description: 'Signup → checkout → payment → eSIM activation',
+      steps: ['user_signup', 'checkout_started', 'payment_succeeded', 'esim_activated'],
+      window: '30d',
+    }),
+  },
+  metrics: {
+    revenue: revenueSeries({ description: 'Revenue per currency from succeeded payments (minor units), for the timeseries and projections' }),
   },
 });
 

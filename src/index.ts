@@ -7,9 +7,9 @@ export { defineFunnel, type FunnelDefinition, type FunnelSpec, type ReportUnit }
 export { timeToFirst, timeToNth, activation, retention, revenueSeries, metricEvents, type MetricDefinition, type MetricSpec, type MetricKind } from './core/metrics';
 export type { EventRef, WhereValue } from './core/event-ref';
 export type { Duration } from './core/duration';
-export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec } from './core/flags';
+export type { DefinedFlag, FlagsSnapshot, FlagStats, FlagsBootstrap, FlagFallbackReason, RuntimeFlagSpec, CompiledFlag } from './core/flags';
 export type { FlagsOf, FlagKeyOf } from './core/catalog';
-export { compileJsonSchema, type JsonSchema } from './core/json-schema';
+export { compileFlagPayload, compileJsonSchema, type JsonSchema } from './core/json-schema';
 export type { CatalogCompiler, GeneratedClient, GeneratedClientStats } from './core/client';
 export { createErrorTracker, type ErrorTracker, type ErrorContext } from './core/error-tracking';
 export { TrackplanError, TrackplanConfigError, CatalogViolationError, DeliveryError, isTrackplanError, type DeliveryErrorDetails } from './core/errors';

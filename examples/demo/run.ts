@@ -15,7 +15,12 @@ import { batchtrack, esim, omoi, storefront, tformance } from '../../schema/inde
 
 const keep = process.argv.includes('--keep');
 const port = Number(process.env.TRACKPLAN_DEMO_PORT ?? (keep ? 4400 : 0));
-const inspector = await startInspector({ catalogs: [storefront, omoi, batchtrack, tformance, esim], port });
+// The inspector answers PostHog's /flags too: Tformance's guided onboarding is on, with its payload.
+const inspector = await startInspector({
+  catalogs: [storefront, omoi, batchtrack, tformance, esim],
+  port,
+  flags: { 'onboarding-flow': { value: 'guided', payload: { steps: ['github', 'slack'], skippable: true } } },
+});
 const posthog = { apiKey: 'phc_demo', host: inspector.url };
 const webhook = { url: `${inspector.url}/webhook` };
 
@@ -122,6 +127,7 @@ async function batchtrackScenario(): Promise<void> {
   rows.push({ plan: 'BatchTrack (outbox on PGlite)', tracked: result.claimed + refused, posthog: result.delivered, webhook: result.delivered, violations: refused, redactions, dropped: refused ? `refused before insert: ${refused}; outbox ${JSON.stringify(stats)}` : JSON.stringify(stats) });
 }
 
+let flagBranch = '(not run)';
 // Tformance: enriched identify, group identify, front-end events, and rate-limited error tracking.
 async function tformanceScenario(): Promise<void> {
   const tracker = createTracker(tformance, { posthog, source: 'tformance-web' });
@@ -129,6 +135,15 @@ async function tformanceScenario(): Promise<void> {
   tracker.group('team', 'acme', { plan: 'pro', onboarding_complete: true, repos_tracked: 12, total_prs: 3400, ai_adoption_rate: 37.5 });
   const team = { team_slug: 'acme' };
   const who = { distinctId: 'user_tf_1', groups: { team: 'acme' } };
+  // One flag branch: the real posthog-node evaluates the catalog's flags against the inspector.
+  const flags = await tracker.flags.evaluate('user_tf_1', { groups: { team: 'acme' } });
+  const onboarding = flags.get('onboarding-flow');
+  if (onboarding === 'guided') {
+    for (const step of flags.payload('onboarding-flow')?.steps ?? []) tracker.track('onboarding_step_completed', { ...team, step }, { ...who, flags });
+  } else tracker.track('onboarding_skipped', { ...team, step: 'integrations' }, { ...who, flags });
+  const insights = flags.isEnabled('ai-insights-panel');
+  if (insights) tracker.track('insight_viewed', { ...team, insight_type: 'ai_adoption' }, { ...who, flags });
+  flagBranch = `onboarding-flow = ${onboarding} (${flags.payload('onboarding-flow')?.steps.join(' -> ') ?? 'no steps'}), ai-insights-panel = ${insights}; exposures: ${tracker.stats().flags?.exposures ?? 0}`;
   tracker.track('integration_connected', { ...team, integration: 'github', is_reconnect: false }, who);
   tracker.track('chart_interacted', { ...team, chart_type: 'ai_adoption', action: 'click' }, who);
   tracker.track('sidebar_navigation', { ...team, destination: 'insights' }, who);
@@ -190,6 +205,7 @@ const table = [
 console.log(`\n${table.join('\n')}\n`);
 console.log(`inspector received ${received.length} events: ${received.filter((e) => e.status === 'valid').length} valid against their catalog, ${received.filter((e) => e.status === 'invalid').length} invalid (reported, delivered under validation: 'report'), ${received.filter((e) => e.redactions).length} with redactions`);
 for (const e of received.filter((x) => x.status === "invalid")) console.log(`  invalid: ${e.destination} ${e.event}: ${e.violations.join("; ")}`);
+console.log(`Tformance flag branch: ${flagBranch}; ${received.filter((e) => e.exposure).length} exposures and ${received.filter((e) => e.catalog === 'tformance' && e.flags?.['onboarding-flow']).length} events with flag values reached the inspector`);
 console.log(`no e-mail, phone or card number reached the inspector: ${!/jane@example\.com|7946 0958|23 45 67 89/.test(JSON.stringify(received.map((e) => e.payload)))}`);
 console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; inspector: ${inspector.url}${keep ? ' (running; Ctrl-C to stop)' : ''}`);
 if (!keep) {

@@ -1,4 +1,5 @@
-import type { Catalog, FlagsOf } from '../core/catalog';
+import type { Catalog, FlagKeyOf, FlagsOf } from '../core/catalog';
+import type { NameCheck } from '../core/type-errors';
 import { EXPOSURE_SPEC, flagViolation } from '../core/flag-exposure';
 import {
   ExposureMemo,
@@ -31,16 +32,17 @@ type FlagPayload<F, K> = (Entry<F, K> extends { payload: infer P } ? P : never) 
 /**
  * `tracker.flags` in the browser: the Node snapshot's reads over values that change when posthog-js
  * loads flags. `track(name, props, { flags: tracker.flags })` attaches the values held at that call.
+ * A key the catalog lacks is a type error that lists the valid keys (or the closest ones).
  */
 export interface BrowserFlags<C> extends FlagsAttachable {
   /** The flag's value: a declared variant, or `true`/`false`; the catalog default when it fell back. Never undefined. */
-  get<K extends keyof FlagsOf<C> & string>(key: K): FlagValue<FlagsOf<C>, K>;
+  get<const K extends FlagKeyOf<C> | (string & {})>(key: K & NameCheck<'flag', FlagKeyOf<C>, K>): FlagValue<FlagsOf<C>, K>;
   /** Boolean flags: their value. Multivariate flags: whether the service assigned a variant. */
-  isEnabled<K extends keyof FlagsOf<C> & string>(key: K): boolean;
+  isEnabled<const K extends FlagKeyOf<C> | (string & {})>(key: K & NameCheck<'flag', FlagKeyOf<C>, K>): boolean;
   /** The payload parsed by its schema, or undefined (none, no schema for this value, or a fallback). Records no exposure. */
-  payload<K extends keyof FlagsOf<C> & string>(key: K): FlagPayload<FlagsOf<C>, K>;
+  payload<const K extends FlagKeyOf<C> | (string & {})>(key: K & NameCheck<'flag', FlagKeyOf<C>, K>): FlagPayload<FlagsOf<C>, K>;
   /** Why the flag reads as its default, or undefined when the service's value is used. */
-  fallbackReason<K extends keyof FlagsOf<C> & string>(key: K): FlagFallbackReason | undefined;
+  fallbackReason<const K extends FlagKeyOf<C> | (string & {})>(key: K & NameCheck<'flag', FlagKeyOf<C>, K>): FlagFallbackReason | undefined;
   /** Calls `listener` after any value or payload changed (posthog-js loaded flags). Returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
 }

@@ -3,6 +3,8 @@ import type { JsonSchema } from '../core/json-schema';
 import { isSensitiveKey } from '../core/guards';
 import { GA4_LIMITS, ga4EventName, ga4Params } from '../destinations/_shared/ga4-rules';
 import type { CatalogJson } from './load-catalog';
+import type { EventRef } from '../core/event-ref';
+import { metricEvents } from '../core/metrics';
 import { generatedNames, pascalCase } from './ts-types';
 
 export interface Finding {
@@ -72,6 +74,39 @@ function lastWord(name: string): string {
 }
 
 /** Lints a plan; each finding names the event and property and says how to fix it. */
+/** Funnels and metrics: every event they count is declared, with the properties their filters name. */
+function reportFindings(plan: CatalogJson): Finding[] {
+  const findings: Finding[] = [];
+  const checkRef = (owner: string, ref: EventRef) => {
+    const event = plan.events[ref.event];
+    if (!event) return findings.push({ severity: 'error', rule: 'reports/unknown-event', event: ref.event, message: `${owner} counts "${ref.event}", which the catalog does not declare`, fix: 'declare the event or fix the name' });
+    for (const key of Object.keys(ref.where ?? {}))
+      if (!(key in (event.properties?.properties ?? {})))
+        findings.push({ severity: 'error', rule: 'reports/unknown-property', event: ref.event, property: key, message: `${owner} filters on "${key}", which "${ref.event}" does not declare`, fix: `declare ${key} on ${ref.event} or drop it from the filter` });
+  };
+  const hasOrganization = (name: string) => Boolean(plan.groups.organization) || 'organization_id' in (plan.events[name]?.properties?.properties ?? {});
+  const checkUnit = (owner: string, by: string, events: string[]) => {
+    if (by === 'organization' && !events.every(hasOrganization))
+      findings.push({ severity: 'warning', rule: 'reports/no-organization', message: `${owner} counts by organization, but the catalog has no "organization" group (nor an organization_id property on every event it counts): organization_id would be empty`, fix: "declare groups: { organization } and pass groups: { organization } when tracking, or count by: 'user'" });
+  };
+  for (const [name, spec] of Object.entries(plan.funnels ?? {})) {
+    const owner = `funnel "${name}"`;
+    spec.steps.forEach((step) => checkRef(owner, step));
+    if (spec.steps.length < 2) findings.push({ severity: 'error', rule: 'reports/funnel-steps', message: `${owner} has ${spec.steps.length} step(s)`, fix: 'give it at least 2 steps' });
+    checkUnit(owner, spec.by, spec.steps.map((s) => s.event));
+  }
+  for (const [name, spec] of Object.entries(plan.metrics ?? {})) {
+    const owner = `metric "${name}"`;
+    const refs = spec.kind === 'time_to_first' || spec.kind === 'time_to_nth' ? [spec.from, spec.event] : spec.kind === 'activation' ? [spec.from, ...spec.all] : spec.kind === 'retention' ? [spec.start, spec.return] : spec.events.map((e) => ({ event: e.event }));
+    refs.forEach((ref) => checkRef(owner, ref));
+    checkUnit(owner, spec.by, metricEvents(spec));
+    if (spec.kind === 'revenue')
+      for (const e of spec.events.filter((e) => !e.currency))
+        findings.push({ severity: 'warning', rule: 'reports/revenue-currency', event: e.event, message: `${owner} sums "${e.event}" without a currency: its amounts are reported under XXX`, fix: `add currency to ${e.event}'s revenue mapping` });
+  }
+  return findings;
+}
+
 export function checkCatalog(plan: CatalogJson): Finding[] {
   const findings: Finding[] = [];
   const names = Object.keys(plan.events);
@@ -151,5 +186,6 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
       }
     }
   }
+  findings.push(...reportFindings(plan));
   return findings;
 }

@@ -1,7 +1,7 @@
 import { TrackplanConfigError } from '../core/errors';
 import { compileJsonSchema, type JsonSchema } from '../core/json-schema';
 import type { CatalogJson } from './load-catalog';
-import { exportedObjectType, generatedNames, objectType } from './ts-types';
+import { exportedObjectType, generatedNames, objectType, pascalCase, tsType } from './ts-types';
 
 /** The runtime a generated client is typed for: its `init()` takes that runtime's `createTracker` options. */
 export type ClientTarget = 'browser' | 'node';
@@ -40,6 +40,12 @@ export function generateClient(plan: CatalogJson, header: string, target: Client
   const groupTypes = Object.entries(plan.groups);
   out.push(`export interface Groups {\n${groupTypes.map(([type, schema]) => `  ${JSON.stringify(type)}: ${objectType(schema as never, '  ')};`).join('\n')}\n}`, '');
 
+  const flags = Object.entries(plan.flags ?? {});
+  if (flags.length) {
+    out.push(`/** The feature flags of the ${plan.name} catalog: each flag's value and payload. */`);
+    out.push(`export interface Flags {\n${flags.map(([key, flag]) => `  /** ${escapeDoc(flag.description)} */\n  ${JSON.stringify(key)}: { value: ${flagValueType(flag)}; payload: ${flagPayloadType(flag)} };`).join('\n')}\n}`, '');
+  }
+
   const runtimeEvents = names.map((name) => {
     const e = plan.events[name];
     const spec = {
@@ -58,12 +64,22 @@ export function generateClient(plan: CatalogJson, header: string, target: Client
   out.push(` * from its JSON Schema, enforcing the same rules as the zod schema. init() calls this once the`);
   out.push(` * runtime is there; on its own: \`compileCatalog({ compileJsonSchema, defineCompiledCatalog })\` from 'trackplan'.`);
   out.push(` */`);
-  out.push(`export function compileCatalog({ compileJsonSchema, defineCompiledCatalog }: CatalogCompiler) {`);
-  out.push(`  return defineCompiledCatalog<Events, Person, Groups>({`);
+  const payloads = flags.some(([, flag]) => flag.payload && Object.keys(flag.payload).length);
+  out.push(`export function compileCatalog({ compileJsonSchema, defineCompiledCatalog${payloads ? ', compileFlagPayload' : ''} }: CatalogCompiler) {`);
+  out.push(`  return defineCompiledCatalog<Events, Person, Groups${flags.length ? ', Flags' : ''}>({`);
   out.push(`    name: ${JSON.stringify(plan.name)},`, `    version: ${plan.version},`);
   out.push(`    events: {\n${runtimeEvents.join('\n')}\n    },`);
   if (plan.person) out.push(`    person: compileJsonSchema(${JSON.stringify(rulesOnly(plan.person))}),`);
   out.push(`    groups: {${groupTypes.map(([type, schema]) => ` ${JSON.stringify(type)}: compileJsonSchema(${JSON.stringify(rulesOnly(schema))})`).join(',')} },`);
+  if (flags.length) {
+    const runtimeFlags = flags.map(([key, flag]) => {
+      const { description: _description, payload, ...rest } = flag;
+      const parsers = Object.entries(payload ?? {}).map(([value, schema]) => `${JSON.stringify(value)}: compileFlagPayload(${JSON.stringify(rulesOnly(schema))})`);
+      const spec = JSON.stringify(rest).slice(0, -1) + (parsers.length ? `,"payload":{ ${parsers.join(', ')} }` : '') + '}';
+      return `      ${JSON.stringify(key)}: ${spec},`;
+    });
+    out.push(`    flags: {\n${runtimeFlags.join('\n')}\n    },`);
+  }
   out.push(`  });`, `}`, '');
 
   out.push(`type Catalog = ReturnType<typeof compileCatalog>;`);
@@ -71,8 +87,12 @@ export function generateClient(plan: CatalogJson, header: string, target: Client
   out.push(`type Tracker = ReturnType<typeof createTracker<Catalog>>;`, '');
   out.push(`// One tracker, made by init(); calls made before it exists wait (at most 1000; the oldest beyond that`);
   out.push(`// are dropped and counted in stats() as client_queue_overflow) and run then.`);
-  out.push(`const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);`, '');
-  out.push(`export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats } = client;`, '');
+  if (flags.length) {
+    const defaults = Object.fromEntries(flags.map(([key, flag]) => [key, { default: flag.default, ...(flag.variants ? { variants: flag.variants } : {}) }]));
+    out.push(`// Each flag's default and variants: the browser reads init()'s flags.bootstrap with them before the runtime loads.`);
+    out.push(`const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog, ${JSON.stringify(defaults)});`, '');
+  } else out.push(`const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);`, '');
+  out.push(`export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats${flags.length ? ', flags' : ''} } = client;`, '');
   for (const name of names) {
     const event = plan.events[name];
     const params = Object.entries(event.properties.properties ?? {}).map(([key, child]) => ` * @param props.${key} ${escapeDoc((child as { description?: string }).description ?? '')}`);
@@ -106,6 +126,19 @@ function assertCompiles(plan: CatalogJson): void {
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies']);
 /** Values that are data, kept exactly. */
 const DATA = new Set(['const', 'enum', 'default', 'examples', 'required', 'dependentRequired']);
+
+type FlagJson = NonNullable<CatalogJson['flags']>[string];
+
+/** A flag's value type: its variants, or boolean. */
+function flagValueType(flag: FlagJson): string {
+  return flag.variants ? flag.variants.map((v) => JSON.stringify(v)).join(' | ') : 'boolean';
+}
+
+/** A flag's payload type: the union of its payload schemas' types (`never` without payloads). */
+function flagPayloadType(flag: FlagJson): string {
+  const schemas = Object.values(flag.payload ?? {});
+  return schemas.length ? schemas.map((schema) => tsType(schema as never, '  ')).join(' | ') : 'never';
+}
 
 /** The schema without what only people read (descriptions): the browser bundle carries rules only. */
 function rulesOnly(schema: unknown): unknown {

@@ -1,3 +1,4 @@
+import type { EventRef } from '../core/event-ref';
 import type { JsonSchema } from '../core/json-schema';
 import type { Envelope, TrackMessage } from '../core/types';
 import { LIBRARY } from '../core/version';
@@ -39,6 +40,29 @@ function constraints(schema: JsonSchema): string {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+const refText = (ref: EventRef) => `\`${ref.event}\`${ref.where ? ` where ${Object.entries(ref.where).map(([k, v]) => `\`${k}\` = \`${JSON.stringify(v)}\``).join(', ')}` : ''}`;
+
+/** Funnels and metrics, each with the events it counts (`funnel()` / `metric()` in trackplan/reports). */
+function reportsDocs(plan: CatalogJson): string[] {
+  const out: string[] = [];
+  const funnels = Object.entries(plan.funnels ?? {});
+  if (funnels.length) {
+    out.push('## Funnels', '', '| funnel | description | steps (events counted) | window | by | order |', '| --- | --- | --- | --- | --- | --- |');
+    for (const [name, f] of funnels) out.push(`| \`${name}\` | ${cell(f.description)} | ${f.steps.map((s, i) => `${i + 1}. ${refText(s)}`).join('<br>')} | ${f.window} | ${f.by} | ${f.order} |`);
+    out.push('');
+  }
+  const metrics = Object.entries(plan.metrics ?? {});
+  if (metrics.length) {
+    out.push('## Metrics', '', '| metric | kind | description | events counted | by |', '| --- | --- | --- | --- | --- |');
+    for (const [name, m] of metrics) {
+      const refs = m.kind === 'time_to_first' || m.kind === 'time_to_nth' ? [m.from, m.event] : m.kind === 'activation' ? [m.from, ...m.all] : m.kind === 'retention' ? [m.start, m.return] : m.events.map((e) => ({ event: e.event }));
+      out.push(`| \`${name}\` | ${m.kind} | ${cell(m.description)} | ${refs.map(refText).join(', ')} | ${m.by} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
 /**
  * The anchor GitHub (github-slugger) gives each heading, in order: lower case, punctuation dropped,
  * spaces as `-`, a repeated slug numbered `-1`, `-2`. Wire names such as "Order Completed" link right.
@@ -64,6 +88,7 @@ export function generateDocs(plan: CatalogJson, header: string): string {
   for (const [index, [name, event]] of Object.entries(plan.events).entries())
     out.push(`| [\`${cell(name)}\`](#${anchors[index]}) | ${cell(event.description)} | ${event.version} | ${event.destinations?.join(', ') ?? 'all configured'} |`);
   out.push('');
+  out.push(...reportsDocs(plan));
   for (const [name, event] of Object.entries(plan.events)) {
     const schema = event.properties as JsonSchema;
     const required = new Set(schema.required ?? []);

@@ -65,6 +65,8 @@ export function catalogJson(catalog: LoadedCatalog): CatalogJson {
     groups,
     events,
     ...(flags ? { flags } : {}),
+    ...(catalog.funnels && Object.keys(catalog.funnels).length ? { funnels: structuredClone(catalog.funnels) as CatalogJson['funnels'] } : {}),
+    ...(catalog.metrics && Object.keys(catalog.metrics).length ? { metrics: structuredClone(catalog.metrics) as CatalogJson['metrics'] } : {}),
     ...(catalog.definition.naming ? { naming: { ...catalog.definition.naming } } : {}),
   };
 }

@@ -97,4 +97,8 @@ export interface CatalogJson {
   naming?: { events?: 'snake' | 'dotted' | 'snake-or-dotted' | 'any' };
   /** Feature flags; payload schemas by the value they apply to (`*`: every value). Absent without flags. */
   flags?: Record<string, { description: string; variants?: string[]; default: string | boolean; attachPayload?: boolean; payload?: Record<string, Record<string, any>> }>;
+  /** Funnels (`defineFunnel`), compiled. Absent without funnels. */
+  funnels?: Record<string, import('../core/funnels').FunnelSpec>;
+  /** Metrics (`timeToFirst`, `activation`, ...), compiled. Absent without metrics. */
+  metrics?: Record<string, import('../core/metrics').MetricSpec>;
 }

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { TrackplanConfigError } from './errors';
 import type { EventShapes } from './event-ref';
-import { toRuntimeFlag, type AnyFlags, type FlagTypes, type RuntimeFlagSpec } from './flags';
+import { compiledFlagSpec, toRuntimeFlag, type AnyFlags, type CompiledFlag, type FlagTypes, type RuntimeFlagSpec } from './flags';
 import { toFunnelSpec, type AnyFunnels, type CheckFunnels, type FunnelSpec } from './funnels';
 import { toMetricSpec, type AnyMetrics, type CheckMetrics, type MetricSpec } from './metrics';
 import type { RevenueMapping, RuntimeCatalog, RuntimeEventSpec, ValidationIssue, ValidationResult, Validator } from './types';
@@ -372,8 +372,12 @@ export function defineCompiledCatalog<
   Events extends object,
   Person extends object = Record<string, never>,
   Groups extends object = {},
->(runtime: RuntimeCatalog): Catalog<Events, Person, Groups> {
-  return runtime as Catalog<Events, Person, Groups>;
+  Flags extends object = {},
+>(runtime: Omit<RuntimeCatalog, 'flags'> & { flags?: Readonly<Record<string, CompiledFlag>> }): Catalog<Events, Person, Groups, Flags> {
+  if (!runtime.flags) return runtime as Catalog<Events, Person, Groups, Flags>;
+  const flags: Record<string, RuntimeFlagSpec> = {};
+  for (const [key, flag] of Object.entries(runtime.flags)) flags[key] = compiledFlagSpec(key, flag);
+  return { ...runtime, flags } as Catalog<Events, Person, Groups, Flags>;
 }
 
 /** A zod schema's description, looking through optional/nullable/default wrappers (zod v4 keeps it on the inner schema). */

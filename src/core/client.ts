@@ -1,7 +1,7 @@
 import type { Catalog, defineCompiledCatalog } from './catalog';
 import { TrackplanConfigError, TrackplanError } from './trackplan-error';
 import type { Tracker } from './typed';
-import type { compileJsonSchema } from './json-schema';
+import type { compileFlagPayload, compileJsonSchema } from './json-schema';
 import type { TrackCallOptions } from './pipeline';
 import type { DropCounts, DropReason, TrackerStats } from './types';
 import { waitAtMost } from './wait';
@@ -25,6 +25,22 @@ interface AnyTracker {
 export interface CatalogCompiler {
   compileJsonSchema: typeof compileJsonSchema;
   defineCompiledCatalog: typeof defineCompiledCatalog;
+  /** Flag payload parsers (clients of catalogs with flags); absent in runtimes older than flags. */
+  compileFlagPayload: typeof compileFlagPayload;
+}
+
+/** What a generated client's `flags` is built over: the tracker once it exists, and what waits for it. */
+export interface ClientFlagsHost {
+  /** The tracker, once init() made it. */
+  tracker(): unknown;
+  /** The options init() was given (the browser's `flags.bootstrap` is read from them before the tracker exists). */
+  initOptions(): unknown;
+  /** The tracker being made, if init() was called and has not finished. */
+  starting(): Promise<unknown> | undefined;
+  /** Runs `call` on the tracker, now or once it exists (queued like any call). */
+  run(call: (tracker: any) => void): void;
+  /** Calls `listener` once the tracker exists. */
+  onTracker(listener: () => void): void;
 }
 
 /** The part of trackplan a generated client loads: the builders and the runtime's `createTracker`. */
@@ -43,6 +59,12 @@ export interface GeneratedClientStats extends TrackerStats {
  * contract, typed by the catalog, plus `init()`. Calls made before the tracker exists wait for it.
  */
 export interface GeneratedClient<C, T, O> extends Omit<Tracker<C>, 'stats' | 'isOptedOut'> {
+  /**
+   * The catalog's feature flags, as the runtime's tracker has them: in the browser `get`,
+   * `isEnabled`, `payload`, `subscribe` (read from init()'s `flags.bootstrap` before the tracker has
+   * loaded), on Node `evaluate()`. Absent in clients of catalogs without flags.
+   */
+  readonly flags: T extends { readonly flags: infer F } ? F : never;
   /**
    * Creates the tracker with the options of `createTracker` for this runtime; calls made earlier run
    * then. Always returns a promise of the tracker. A configuration mistake (or, in the browser, a
@@ -74,6 +96,7 @@ type ErrorHandler = ((error: unknown) => void) | undefined;
 export function createClient<C extends Catalog<any, any, any>, T, O>(
   compileCatalog: (compiler: CatalogCompiler) => C,
   load: () => ClientRuntime | Promise<ClientRuntime>,
+  flagsOver?: (host: ClientFlagsHost) => unknown,
 ): GeneratedClient<C, T, O> {
   let tracker: AnyTracker | undefined;
   let starting: Promise<T> | undefined;
@@ -84,6 +107,7 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
   let initOptions: O | undefined;
   let optedOut = false;
   const calls = { tracked: 0, dropped: {} as DropCounts };
+  const trackerListeners: (() => void)[] = [];
 
   const drop = (reason: DropReason, count: number) => {
     if (!count) return;
@@ -128,6 +152,7 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
     const waiting = queue;
     queue = [];
     for (const call of waiting) replay(call, tracker);
+    for (const listener of trackerListeners.splice(0)) replay(listener, tracker);
     return created;
   };
   const fail = (error: unknown) => {
@@ -135,7 +160,16 @@ export function createClient<C extends Catalog<any, any, any>, T, O>(
     report(error);
   };
 
+  const flags = flagsOver?.({
+    tracker: () => tracker,
+    initOptions: () => initOptions,
+    starting: () => starting,
+    run: (call) => run(call),
+    onTracker: (listener) => (tracker ? listener() : void trackerListeners.push(listener)),
+  });
+
   return {
+    flags: flags as GeneratedClient<C, T, O>['flags'],
     init(options) {
       if (starting) {
         if (options !== undefined && !sameOptions(options, initOptions)) report(new TrackplanConfigError('init() was called again with different options; the tracker made by the first call keeps its options. Call init() once, with the options it needs.'));

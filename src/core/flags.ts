@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { TrackplanConfigError } from './errors';
+import type { NameCheck } from './type-errors';
 import type { JsonValue } from './types';
 
 /**
@@ -75,6 +76,28 @@ export interface RuntimeFlagSpec {
   attachPayload: boolean;
   /** The payload parser for a value, or undefined when that value has no payload schema. */
   payloadParser(value: string | boolean): PayloadParser | undefined;
+}
+
+/** A flag as a generated client declares it: no zod; payload parsers compiled from JSON Schema, by value (`*`: every value). */
+export interface CompiledFlag {
+  description?: string;
+  variants?: readonly string[];
+  default: string | boolean;
+  attachPayload?: boolean;
+  payload?: Readonly<Record<string, PayloadParser>>;
+}
+
+/** The runtime form of a generated client's flag (checked when the client was generated). */
+export function compiledFlagSpec(key: string, flag: CompiledFlag): RuntimeFlagSpec {
+  const payload = flag.payload ?? {};
+  return {
+    key,
+    description: flag.description ?? '',
+    variants: flag.variants ? [...flag.variants] : undefined,
+    default: flag.default,
+    attachPayload: flag.attachPayload === true,
+    payloadParser: (value) => payload['*'] ?? (typeof value === 'string' && Object.hasOwn(payload, value) ? payload[value] : undefined),
+  };
 }
 
 /** PostHog's rule for flag keys: letters, digits, `-` and `_`. */
@@ -285,18 +308,19 @@ type Entry<T, K> = K extends keyof T ? T[K] : never;
 
 /**
  * The flags of one person at one moment. Reads are synchronous map lookups; the first read of each
- * flag records an exposure through the tracker (once per distinct id, key and value).
+ * flag records an exposure through the tracker (once per distinct id, key and value). A key the
+ * catalog lacks is a type error that lists the valid keys (or the closest ones).
  */
 export interface FlagsSnapshot<F extends object = Record<string, { value: string | boolean; payload: unknown }>> extends FlagsAttachable {
   readonly distinctId: string;
   /** The flag's value: a declared variant, or `true`/`false`; the catalog default when it fell back. Never undefined. */
-  get<K extends keyof F & string>(key: K): Entry<F, K> extends { value: infer V } ? V : never;
+  get<const K extends (keyof F & string) | (string & {})>(key: K & NameCheck<'flag', keyof F & string, K>): Entry<F, K> extends { value: infer V } ? V : never;
   /** Boolean flags: their value. Multivariate flags: whether the service assigned a variant. */
-  isEnabled<K extends keyof F & string>(key: K): boolean;
+  isEnabled<const K extends (keyof F & string) | (string & {})>(key: K & NameCheck<'flag', keyof F & string, K>): boolean;
   /** The payload parsed by its schema, or undefined (none, no schema for this value, or a fallback). Records no exposure. */
-  payload<K extends keyof F & string>(key: K): (Entry<F, K> extends { payload: infer P } ? P : never) | undefined;
+  payload<const K extends (keyof F & string) | (string & {})>(key: K & NameCheck<'flag', keyof F & string, K>): (Entry<F, K> extends { payload: infer P } ? P : never) | undefined;
   /** Why the flag reads as its default, or undefined when the service's value is used. */
-  fallbackReason<K extends keyof F & string>(key: K): FlagFallbackReason | undefined;
+  fallbackReason<const K extends (keyof F & string) | (string & {})>(key: K & NameCheck<'flag', keyof F & string, K>): FlagFallbackReason | undefined;
   /** For posthog-js (`bootstrap`) and trackplan's browser tracker: every value, `false` included. */
   bootstrap(): FlagsBootstrap;
 }

@@ -559,3 +559,29 @@ export function compileJsonSchema(schema: JsonSchema): Validator {
     return { ok: issues.length === 0, value, issues, unknownKeys };
   };
 }
+
+/**
+ * A flag payload parser from its JSON Schema (generated clients): an object payload keeps only its
+ * declared keys, as the zod object does; any other JSON value is checked as it is. Never throws.
+ */
+export function compileFlagPayload(schema: JsonSchema): (input: unknown) => { ok: true; value: unknown } | { ok: false; message: string } {
+  const asObject = schema.type === 'object' ? compileJsonSchema(schema) : undefined;
+  const check = asObject ? undefined : new SchemaCompiler(schema).node(schema, '');
+  return (input) => {
+    let issues: ValidationIssue[] = [];
+    let value = input;
+    try {
+      if (asObject) {
+        if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, message: `expected an object, received ${typeName(input)}` };
+        const result = asObject(input);
+        issues = result.issues;
+        value = result.value;
+      } else check!(input, [], issues);
+    } catch (error) {
+      return { ok: false, message: `the payload could not be read: ${String(error)}` };
+    }
+    if (!issues.length) return { ok: true, value };
+    const issue = issues[0];
+    return { ok: false, message: `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` };
+  };
+}

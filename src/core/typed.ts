@@ -1,19 +1,26 @@
 import type { EventNameOf, GroupTypeOf, GroupsOf, PersonOf, PropsOf } from './catalog';
 import type { TrackCallOptions } from './pipeline';
+import type { NameCheck } from './type-errors';
 import type { TrackerStats } from './types';
 
-/** A type error that reads as English where the wrong argument is. */
-export type TypeError<Message extends string> = { readonly '~trackplan_type_error': Message };
+export type { TypeError } from './type-errors';
 
-/** `props` may be left out when the event has no required property. */
-export type TrackArgs<C, N extends string, O = TrackCallOptions> = [PropsOf<C, N>] extends [never]
-  ? [props: TypeError<`"${N}" is not an event of this catalog`>, options?: O]
-  : {} extends PropsOf<C, N>
-    ? [props?: PropsOf<C, N>, options?: O]
-    : [props: PropsOf<C, N>, options?: O];
+/**
+ * An event's properties as `track()` takes them. The same object type, under a name that carries the
+ * event, so tsc says which event lacks a property: `… but required in type 'EventProperties<"order.paid", …>'`.
+ */
+export type EventProperties<N extends string, P> = { [K in keyof P]: P[K] };
+
+/** `props` may be left out when the event has no required property; an unknown name is reported on the name alone. */
+export type TrackArgs<C, N extends string, O = TrackCallOptions> = [N] extends [EventNameOf<C>]
+  ? {} extends PropsOf<C, N>
+    ? [props?: EventProperties<N, PropsOf<C, N>>, options?: O]
+    : [props: EventProperties<N, PropsOf<C, N>>, options?: O]
+  : [props?: Record<string, unknown>, options?: O];
 
 export type PersonTraits<C> = Partial<PersonOf<C>>;
-export type GroupProps<C, G extends string> = G extends keyof GroupsOf<C> ? Partial<GroupsOf<C>[G]> : never;
+/** A group's properties; anything for a group type the catalog lacks (that error is reported on the type alone). */
+export type GroupProps<C, G extends string> = G extends keyof GroupsOf<C> ? Partial<GroupsOf<C>[G]> : Record<string, unknown>;
 
 /** Options of `identify()`. */
 export interface IdentifyOptions<C> {
@@ -33,14 +40,17 @@ export interface GroupOptions {
  * `validation: 'throw'`); problems go to `onViolation`, `onError` and `stats()`.
  */
 export interface Tracker<C> {
-  /** Tracks one event; `props` may be left out when the event has no required property. */
-  track<const N extends EventNameOf<C>>(name: N, ...args: TrackArgs<C, N>): void;
+  /**
+   * Tracks one event; `props` may be left out when the event has no required property. A name the
+   * catalog lacks is a type error that lists the valid names (or the closest ones).
+   */
+  track<const N extends EventNameOf<C> | (string & {})>(name: N & NameCheck<'event', EventNameOf<C>, N>, ...propsAndOptions: TrackArgs<C, N>): void;
   /** Names the person (browser: switches to them) and sets person traits (PostHog `$set`). */
   identify(distinctId: string, traits?: PersonTraits<C>, options?: IdentifyOptions<C>): void;
   /** Links a previous id (`alias`) to `distinctId`. */
   alias(distinctId: string, alias: string): void;
   /** Sets a group's properties and puts the person in it (browser: for every later event). */
-  group<const G extends GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
+  group<const G extends GroupTypeOf<C> | (string & {})>(groupType: G & NameCheck<'group type', GroupTypeOf<C>, G>, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
   /** Forgets who is tracked: browser, a new anonymous id and no groups; Node, the tracker's default distinct id and groups. */
   reset(): void;
   /** Stops sending: every later message is dropped and counted (`opted_out`). Browser: every destination's consent is denied. */

@@ -19,7 +19,8 @@ export const INSPECTOR_PAGE = `<!doctype html>
   pre { margin: 0; white-space: pre-wrap; font-size: 12px; background: #f6f7fb; padding: 8px; }
   aside { background: #fff; padding: 12px; }
   aside h2 { font-size: 14px; margin: 0 0 8px; }
-  #counts div { display: flex; justify-content: space-between; }
+  #counts div, #exposures div { display: flex; justify-content: space-between; gap: 8px; }
+  td.flags { font-size: 12px; color: #3b4a7a; } .exposure { color: #6b2fb3; }
 </style>
 </head>
 <body>
@@ -31,10 +32,10 @@ export const INSPECTOR_PAGE = `<!doctype html>
 </header>
 <main>
   <table>
-    <thead><tr><th>time</th><th>event</th><th>distinct id</th><th>destination</th><th>check</th><th>redactions</th></tr></thead>
+    <thead><tr><th>time</th><th>event</th><th>distinct id</th><th>destination</th><th>check</th><th>flags</th><th>redactions</th></tr></thead>
     <tbody id="rows"></tbody>
   </table>
-  <aside><h2>Per event</h2><div id="counts"></div></aside>
+  <aside><h2>Per event</h2><div id="counts"></div><h2>Flag exposures</h2><div id="exposures"></div></aside>
 </main>
 <script>
   const events = [];
@@ -64,6 +65,9 @@ export const INSPECTOR_PAGE = `<!doctype html>
       cell(row, e.distinctId);
       cell(row, e.destination);
       cell(row, e.status === 'invalid' ? 'invalid: ' + e.violations.join('; ') : e.status, e.status);
+      // An exposure names the flag read and its value; other events the flag values they carry.
+      if (e.exposure) cell(row, 'exposure: ' + e.exposure.flag + ' = ' + JSON.stringify(e.exposure.value), 'flags exposure');
+      else cell(row, e.flags ? Object.entries(e.flags).map(([k, v]) => k + '=' + JSON.stringify(v)).join(' ') : '', 'flags');
       const r = cell(row, e.redactions || '');
       if (e.redactions) r.className = 'redacted';
       row.addEventListener('click', () => {
@@ -72,7 +76,7 @@ export const INSPECTOR_PAGE = `<!doctype html>
         const raw = document.createElement('tr');
         raw.className = 'raw';
         const td = document.createElement('td');
-        td.colSpan = 6;
+        td.colSpan = 7;
         const pre = document.createElement('pre');
         pre.appendChild(text(JSON.stringify(e.payload, null, 2)));
         td.appendChild(pre);
@@ -92,6 +96,18 @@ export const INSPECTOR_PAGE = `<!doctype html>
       const right = document.createElement('span'); right.appendChild(text(n));
       div.append(left, right);
       box.appendChild(div);
+    }
+    // Exposures by flag and value (each one PostHog would count in an experiment).
+    const exposures = new Map();
+    for (const e of events) if (e.exposure) { const k = e.exposure.flag + ' = ' + JSON.stringify(e.exposure.value); exposures.set(k, (exposures.get(k) || 0) + 1); }
+    const list = document.getElementById('exposures');
+    list.textContent = '';
+    for (const [name, n] of [...exposures].sort()) {
+      const div = document.createElement('div');
+      const left = document.createElement('span'); left.appendChild(text(name));
+      const right = document.createElement('span'); right.appendChild(text(n));
+      div.append(left, right);
+      list.appendChild(div);
     }
     document.getElementById('total').textContent = events.length + ' events';
   }

@@ -24,6 +24,10 @@ export interface InspectedEvent {
   status: 'valid' | 'invalid' | 'unknown' | 'posthog';
   violations: string[];
   redactions: number;
+  /** The flag values the event carries (webhook `flags`, PostHog `$feature/<key>`), or null. */
+  flags: Record<string, unknown> | null;
+  /** For a `$feature_flag_called` exposure: which flag and the value read. */
+  exposure: { flag: string; value: unknown } | null;
   payload: unknown;
 }
 
@@ -173,7 +177,22 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     } else violations.push(`"${name}" is in none of the catalogs`);
     const redactions = (JSON.stringify(properties ?? {}).match(/\[redacted:[a-z_]+\]/g) ?? []).length;
     // Ids follow arrival; a refused request may leave a gap.
-    const entry: InspectedEvent = { id: nextId++, receivedAt: new Date().toISOString(), destination, event: name, distinctId, uuid, catalog: catalog?.name ?? null, status, violations, redactions, payload };
+    const exposure = name === '$feature_flag_called' && typeof properties?.$feature_flag === 'string' ? { flag: properties.$feature_flag, value: properties.$feature_flag_response ?? null } : null;
+    const entry: InspectedEvent = {
+      id: nextId++,
+      receivedAt: new Date().toISOString(),
+      destination,
+      event: name,
+      distinctId,
+      uuid,
+      catalog: catalog?.name ?? null,
+      status,
+      violations,
+      redactions,
+      flags: flagsOf(destination, properties, payload),
+      exposure,
+      payload,
+    };
     // Serialised before anything is kept: a payload JSON cannot hold (100,000 levels deep) throws here.
     return { entry, json: Buffer.from(JSON.stringify(entry), 'utf8') };
   }
@@ -307,4 +326,15 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         server.close(() => resolve());
       }),
   };
+}
+
+/** The flag values an event carries: the webhook envelope's `flags`, or PostHog's `$feature/<key>` properties. */
+function flagsOf(destination: InspectedEvent['destination'], properties: Record<string, unknown> | undefined, payload: unknown): Record<string, unknown> | null {
+  if (destination === 'webhook') {
+    const flags = (payload as { flags?: unknown } | null)?.flags;
+    return flags && typeof flags === 'object' && !Array.isArray(flags) ? (flags as Record<string, unknown>) : null;
+  }
+  let flags: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(properties ?? {})) if (key.startsWith('$feature/')) (flags ??= {})[key.slice('$feature/'.length)] = value;
+  return flags;
 }

@@ -1,9 +1,10 @@
 import { randomFillSync } from 'node:crypto';
-import type { Catalog } from '../core/catalog';
+import type { Catalog, GroupTypeOf } from '../core/catalog';
 import { TrackplanConfigError } from '../core/errors';
 import type { TrackCallOptions } from '../core/pipeline';
 import { createCoreTracker, type SharedTrackerOptions } from '../core/tracker';
 import { createUuidV7 } from '../core/uuid';
+import type { NameCheck } from '../core/type-errors';
 import type { GroupOptions, GroupProps, Tracker } from '../core/typed';
 import { LIBRARY } from '../core/version';
 import { createContextScope, type TrackContext } from './context';
@@ -29,7 +30,7 @@ export interface NodeTrackerOptions extends SharedTrackerOptions, NodeDestinatio
 
 export interface NodeTracker<C extends Catalog<any, any, any>> extends Tracker<C> {
   /** @deprecated Use `group()`; `groupIdentify` is removed in the next minor version. */
-  groupIdentify<const G extends import('../core/catalog').GroupTypeOf<C>>(groupType: G, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
+  groupIdentify<const G extends GroupTypeOf<C> | (string & {})>(groupType: G & NameCheck<'group type', GroupTypeOf<C>, G>, groupKey: string, props?: GroupProps<C, G>, options?: GroupOptions): void;
   /** Runs `fn` with request-scoped defaults (distinct id, groups, correlation id) for every call inside it. */
   withContext<T>(context: TrackContext, fn: () => T): T;
   /** The catalog's feature flags: `await tracker.flags.evaluate(distinctId)` gives a typed snapshot. */

@@ -162,12 +162,12 @@ export function createDispatcher<C extends Catalog<any, any, any>>(outbox: Outbo
 
   async function claim(): Promise<OutboxRow[]> {
     const { rows } = await db.query<OutboxRow>(
-      `UPDATE ${table} SET next_attempt_at = now() + ($2::double precision * interval '1 millisecond'), delivery_attempts = delivery_attempts + 1
+      `UPDATE ${table} AS claimed SET next_attempt_at = now() + ($2::double precision * interval '1 millisecond'), delivery_attempts = delivery_attempts + 1
        WHERE id IN (SELECT id FROM ${table} WHERE NOT is_processed AND parked_at IS NULL AND next_attempt_at <= now()
                     ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, uuid, event_name, occurred_at::text AS occurred_at, ${OCCURRED_AT_MS} AS occurred_at_ms, organization_id, user_id, entity_type,
                  entity_id, correlation_id, source, schema_version, properties::text AS properties, groups::text AS groups, catalog_name,
-                 catalog_version, delivery_attempts`,
+                 catalog_version, delivery_attempts, (to_jsonb(claimed) -> 'flags')::text AS flags`,
       [batchSize, leaseMs],
     );
     return rows;

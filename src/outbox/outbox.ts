@@ -182,11 +182,13 @@ export function createOutbox<C extends Catalog<any, any, any>>(catalog: C, optio
         safely(() => options.onError?.(new Error(`[trackplan] [outbox] record(${JSON.stringify(String(name))}) failed before the insert: ${describeError(error)}`, { cause: error })));
         return { recorded: false, reason: 'internal_error' };
       }
+      // The flags column only when there are flags: a table migrated before it existed still takes the rest.
+      const withFlags = envelope.flags !== undefined;
       await client.query(
         `INSERT INTO ${table} (uuid, event_name, occurred_at, organization_id, user_id, entity_type, entity_id, correlation_id, source,
-           schema_version, properties, groups, catalog_name, catalog_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        rowValues(envelope),
+           schema_version, properties, groups, catalog_name, catalog_version${withFlags ? ', flags' : ''})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14${withFlags ? ', $15' : ''})`,
+        withFlags ? [...rowValues(envelope), JSON.stringify(envelope.flags)] : rowValues(envelope),
       );
       return { recorded: true, uuid: envelope.uuid };
     },

@@ -18,6 +18,11 @@ export function rowToMessage(row: OutboxRow): RowConversion {
   if (!properties.ok) return { ok: false, column: 'properties', problem: properties.problem };
   const groups = parseJsonObject(row.groups, { nullIsEmpty: true });
   if (!groups.ok) return { ok: false, column: 'groups', problem: groups.problem };
+  // Read through to_jsonb: null on a table made before the column (nothing recorded there had flags).
+  const flags = row.flags == null ? { ok: true as const, value: {} } : parseJsonObject(row.flags, { nullIsEmpty: true });
+  if (!flags.ok) return { ok: false, column: 'flags', problem: flags.problem };
+  const flagValues = Object.entries(flags.value).filter(([, value]) => typeof value === 'string' || typeof value === 'boolean');
+  if (flagValues.length !== Object.keys(flags.value).length) return { ok: false, column: 'flags', problem: 'expected flag values (a variant or true/false) by flag key' };
   // 'infinity' (or a time past JavaScript's ±275,760 years) has no ISO timestamp.
   const occurredAt = new Date(Number(row.occurred_at_ms));
   if (!Number.isFinite(occurredAt.getTime()))
@@ -39,6 +44,8 @@ export function rowToMessage(row: OutboxRow): RowConversion {
     library: LIBRARY,
     revenue: null,
   };
+  // As track(…, { flags }) does: only events recorded with flags carry them.
+  if (flagValues.length) envelope.flags = Object.fromEntries(flagValues) as Record<string, string | boolean>;
   return { ok: true, message: { type: 'track', uuid: row.uuid, timestamp, source: row.source, library: LIBRARY, envelope } };
 }
 

@@ -33,6 +33,7 @@ export function migrationStatements(tableName: string): string[] {
       schema_version integer NOT NULL,
       properties jsonb NOT NULL,
       groups jsonb NOT NULL DEFAULT '{}'::jsonb,
+      flags jsonb NOT NULL DEFAULT '{}'::jsonb,
       catalog_name text NOT NULL,
       catalog_version integer NOT NULL,
       is_processed boolean NOT NULL DEFAULT false,
@@ -43,6 +44,8 @@ export function migrationStatements(tableName: string): string[] {
       parked_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
+    // Tables made before flags were recorded get the column (idempotent, like the rest).
+    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS flags jsonb NOT NULL DEFAULT '{}'::jsonb`,
     `CREATE INDEX IF NOT EXISTS "${indexPrefix}_pending_idx" ON ${table} (next_attempt_at, id) WHERE NOT is_processed AND parked_at IS NULL`,
     `CREATE INDEX IF NOT EXISTS "${indexPrefix}_org_idx" ON ${table} (organization_id, occurred_at)`,
     // trackplan/reports: step 1 by name and time; each next step per unit (ordered); the unit's very next event (strict).
@@ -74,6 +77,8 @@ export interface OutboxRow {
   properties: string;
   /** jsonb text. */
   groups: string;
+  /** jsonb text: the flag values the event was recorded with (`record(…, { flags })`); null on a table without the column. */
+  flags: string | null;
   catalog_name: string;
   catalog_version: number;
   delivery_attempts: number;

@@ -232,6 +232,20 @@ describe('jiti is an optional peer: only TypeScript catalogs need it', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('yaml is an optional peer too: JSON plans import without it, a YAML plan says to install it', async () => {
+    const dir = cliWithoutJiti();
+    const cli = join(dir, 'dist', 'cli', 'index.js');
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ name: 'shop', rules: { events: [{ name: 'Order Completed', description: 'An order was paid.', rules: { type: 'object', properties: { properties: { type: 'object', properties: {} } } } }] } }));
+    const json = await promisify(execFile)(process.execPath, [cli, 'import', 'plan.json', '--out', 'catalog.ts'], { cwd: dir }).catch((error) => error);
+    expect(json.stderr ?? '').not.toMatch(/yaml/);
+    expect(existsSync(join(dir, 'catalog.ts'))).toBe(true);
+    writeFileSync(join(dir, 'plan.yaml'), 'version: rudder/v1\n');
+    const yaml = await promisify(execFile)(process.execPath, [cli, 'import', 'plan.yaml', '--out', 'other.ts'], { cwd: dir }).catch((error) => error);
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toMatch(/needs yaml.*npm i -D yaml/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a .js catalog loads without jiti', async () => {
     const dir = cliWithoutJiti();
     writeFileSync(join(dir, 'catalog.mjs'), 'export default { name: "x" };');

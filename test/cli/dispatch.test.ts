@@ -30,7 +30,8 @@ describe('trackplan dispatch', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('--once: one pass delivers the pending rows and prints the result, the row counts and the books; violations go to stderr', async () => {
+  // A new PGlite data folder runs initdb: seconds on an idle machine, far more on a loaded one.
+  it('--once: one pass delivers the pending rows and prints the result, the row counts and the books; violations go to stderr', { timeout: 120_000 }, async () => {
     const db = new PGlite(dir);
     const outbox = createOutbox(catalog, { db, source: 'cli-test' });
     await outbox.migrate();

@@ -141,7 +141,7 @@ describe('trackplan export posthog-insights: files', () => {
   it('refuses an unknown target and a catalog without funnels or metrics', async () => {
     const unknown = await run('export', 'posthog-dashboards', 'x.ts');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/unknown export target "posthog-dashboards" \(known: posthog-insights\)/);
+    expect(unknown.err).toMatch(/unknown export target "posthog-dashboards" \(known: posthog-insights, /);
     const empty = await run('export', 'posthog-insights', 'test/fixtures/cli/no-properties-catalog.ts', '--out', tempDir());
     expect(empty.code).toBe(1);
     expect(empty.err).toMatch(/declares no funnels or metrics/);
@@ -302,10 +302,10 @@ describe('trackplan export posthog-insights --push', () => {
 
 describe('trackplan export posthog-insights: reference catalogs', () => {
   for (const name of ['batchtrack', 'esim']) {
-    it(`every insight of the ${name} catalog validates against PostHog's query schema`, async (ctx) => {
+    it(`every insight of the ${name} catalog validates against PostHog's query schema`, async () => {
       const catalog = await loadCatalog(`schema/${name}.ts`);
-      // The reference catalogs gain their funnels and KPIs with the reports work; until then there is nothing to export.
-      if (!Object.keys(catalog.funnels ?? {}).length && !Object.keys(catalog.metrics ?? {}).length) return ctx.skip(`${name} declares no funnels or metrics yet`);
+      expect(Object.keys(catalog.funnels).length).toBeGreaterThan(0);
+      expect(Object.keys(catalog.metrics).length).toBeGreaterThan(0);
       const dir = tempDir();
       const result = await run('export', 'posthog-insights', `schema/${name}.ts`, '--out', dir, '--moving-average', '7');
       expect(result.err).toBe('');
@@ -313,6 +313,22 @@ describe('trackplan export posthog-insights: reference catalogs', () => {
       const files = insightFiles(dir);
       expect(Object.keys(files).length).toBeGreaterThanOrEqual(Object.keys(catalog.funnels).length + Object.keys(catalog.metrics).length);
       for (const [file, body] of Object.entries(files)) expectValid(file, body);
+      const names = Object.values(files).map((f) => f.name);
+      expect(new Set(names).size).toBe(names.length);
     });
   }
+
+  it('a metric named like a funnel gets its own insight name; upsert by name never merges two', async () => {
+    const { defineCatalog, defineEvent, defineFunnel, timeToFirst } = await import('../../src/index');
+    const z = await import('zod');
+    const catalog = defineCatalog({
+      name: 'clash',
+      version: 1,
+      events: { a: defineEvent({ description: 'A', properties: z.object({}) }), b: defineEvent({ description: 'B', properties: z.object({}) }) },
+      funnels: { a_to_b: defineFunnel({ description: 'A then B', steps: ['a', 'b'] }) },
+      metrics: { a_to_b: timeToFirst('b', { from: 'a' }) },
+    });
+    const names = exportInsights(catalog, { organizationGroupIndex: 0, dateFrom: '-30d' }).map((e) => ('insight' in e ? e.insight.name : e.key));
+    expect(names).toEqual(['clash: a_to_b', 'clash: a_to_b (metric)']);
+  });
 });

@@ -67,3 +67,36 @@ describe('funnels and metrics in defineCatalog', () => {
     expect(() => defineCatalog({ name: 'c', version: 1, events: { batch_started: events.batch_started }, metrics: { revenue: revenueSeries() } })).toThrow(/declares revenue/);
   });
 });
+
+describe('trackplan check and docs: funnels and metrics', async () => {
+  const { checkCatalog } = await import('../../src/cli/check');
+  const { catalogJson } = await import('../../src/cli/json-schema-export');
+  const { generateDocs } = await import('../../src/cli/docs');
+  const catalog = defineCatalog({
+    name: 'c',
+    version: 1,
+    events,
+    funnels: { f: defineFunnel({ description: 'Login to batch', steps: [{ event: 'user_login_succeeded', where: { is_first_login: true } }, 'batch_started'], by: 'organization' }) },
+    metrics: { ttfv: timeToFirst('batch_started', { from: 'user_login_succeeded' }) },
+  });
+  const plan = catalogJson(catalog as never);
+
+  it('leaves a sound declaration alone, and catches unknown events, properties and a missing organization', () => {
+    const rules = checkCatalog(plan).filter((f) => f.rule.startsWith('reports/'));
+    expect(rules.map((f) => f.rule)).toEqual(['reports/no-organization']);
+    const broken = structuredClone(plan);
+    broken.funnels!.f.steps[1] = { event: 'batch_finished' };
+    broken.funnels!.f.steps[0].where = { first: true };
+    broken.funnels!.f.by = 'user';
+    expect(checkCatalog(broken).filter((f) => f.rule.startsWith('reports/')).map((f) => [f.rule, f.event, f.property])).toEqual([
+      ['reports/unknown-property', 'user_login_succeeded', 'first'],
+      ['reports/unknown-event', 'batch_finished', undefined],
+    ]);
+  });
+
+  it('docs list each funnel and metric with the events it counts', () => {
+    const docs = generateDocs(plan, '');
+    expect(docs).toContain('| `f` | Login to batch | 1. `user_login_succeeded` where `is_first_login` = `true`<br>2. `batch_started` | 14d | organization | ordered |');
+    expect(docs).toContain('| `ttfv` | time_to_first | Time from the first user_login_succeeded to the first batch_started after it. | `user_login_succeeded`, `batch_started` | user |');
+  });
+});

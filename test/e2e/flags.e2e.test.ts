@@ -117,4 +117,33 @@ describe.skipIf(!hasChromium)('payload hygiene on what posthog-js sends, real po
       await page.close();
     }
   });
+
+  it('with a catalog that declares no flags, $feature/<key> stays as posthog-js sent it; payloads are still removed', async () => {
+    const inspector = await startInspector({ catalogs: [catalog], port: 0, flags: { 'rogue-flag': { value: true, payload: { note: 'jane.doe@example.com' } } } });
+    closers.push(() => inspector.close());
+    const bundle = await build({ entryPoints: ['test/e2e/fixtures/flags-hygiene-page.ts'], bundle: true, format: 'iife', platform: 'browser', write: false, minify: true });
+    env.receiver.serve('/hygiene-noflags-app.js', 'application/javascript', bundle.outputFiles[0].text);
+    const snippets = renderSnippets({
+      posthog: { apiKey: 'phc_noflags', host: inspector.url, options: { request_batching: false, disable_session_recording: true, opt_out_useragent_filter: true }, capturePageview: false, capturePageleave: false },
+    });
+    env.receiver.serve('/hygiene-noflags', 'text/html', `<!doctype html><html><head>${snippets}</head><body data-catalog="noflags" data-inspector="${inspector.url}"><script src="/hygiene-noflags-app.js"></script></body></html>`);
+    const page = await env.browser.newPage();
+    try {
+      await page.goto(`${env.receiver.url}/hygiene-noflags`);
+      await page.waitForFunction(() => window.hygieneApp?.flagsLoaded === true, null, { timeout: 15_000 });
+      await page.evaluate(() => (window as unknown as { posthog: { capture(name: string): void } }).posthog.capture('ordinary_click'));
+      const deadline = Date.now() + 15_000;
+      const ordinary = () => inspector.events().find((e) => e.destination === 'posthog' && e.event === 'ordinary_click');
+      while (!ordinary()) {
+        if (Date.now() > deadline) throw new Error('timed out waiting for ordinary_click');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const properties = (ordinary()!.payload as { properties: Record<string, unknown> }).properties;
+      expect(properties).toMatchObject({ '$feature/rogue-flag': true, $active_feature_flags: expect.arrayContaining(['rogue-flag']) });
+      expect(properties).not.toHaveProperty('$feature_flag_payloads');
+      expect(JSON.stringify(inspector.events())).not.toContain('jane');
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { PostHog } from 'posthog-node';
 import { describe, expect, it } from 'vitest';
 import { catalog as omoi } from '../../schema/omoi';
 import { catalog as storefront } from '../../schema/storefront';
+import { catalog as flagshop } from '../fixtures/flags-catalog';
 import { createTracker, signWebhookBody, startInspector } from '../../src/node/index';
 import { useBrowserAndReceiver } from '../helpers/browser-env';
 import { hasChromium } from '../helpers/chromium';
@@ -51,6 +52,40 @@ describe('trackplan inspector', () => {
       expect(await page.locator('tr.raw pre').innerText()).toContain('[redacted:email]');
       await page.fill('#name', '');
       if (process.env.TRACKPLAN_SCREENSHOT) await page.screenshot({ path: process.env.TRACKPLAN_SCREENSHOT, fullPage: true });
+    } finally {
+      await page.close();
+      await inspector.close();
+    }
+  });
+
+  it.skipIf(!hasChromium)('shows flag exposures, and the flag values each event carries', async () => {
+    const inspector = await startInspector({ catalogs: [flagshop], port: 0, flags: { 'new-onboarding': 'test' } });
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    try {
+      await page.goto(inspector.url);
+      const tracker = createTracker(flagshop, { posthog: { apiKey: 'phc_i', host: inspector.url, transport: 'direct' }, webhook: { url: `${inspector.url}/webhook` } });
+      const flags = await tracker.flags.evaluate('user_flags');
+      flags.get('new-onboarding');
+      flags.get('new-onboarding'); // read twice: still one exposure
+      tracker.track('page_viewed', { path: '/with-flags' }, { distinctId: 'user_flags', flags });
+      tracker.track('page_viewed', { path: '/plain' }, { distinctId: 'user_flags' });
+      await tracker.shutdown(2000);
+      // Each event to PostHog and to the webhook: 2 exposures, 4 page views.
+      await page.waitForFunction(() => document.querySelectorAll('tr.event').length >= 6, null, { timeout: 10_000 });
+      const cells = await page.$$eval('tr.event', (rows) => rows.map((row) => [row.children[3].textContent, row.children[1].textContent, row.children[5].textContent]));
+      expect(cells.filter(([, event]) => event === '$feature_flag_called').map(([destination, , shown]) => [destination, shown]).sort()).toEqual([
+        ['posthog', 'exposure: new-onboarding = "test"'],
+        ['webhook', 'exposure: new-onboarding = "test"'],
+      ]);
+      const pageViews = cells.filter(([, event]) => event === 'page_viewed').map(([destination, , shown]) => [destination, shown]);
+      expect(pageViews.sort()).toEqual([
+        ['posthog', ''],
+        ['posthog', 'new-onboarding="test" beta-export=false'],
+        ['webhook', ''],
+        ['webhook', 'new-onboarding="test" beta-export=false'],
+      ]);
+      expect(await page.locator('#exposures').innerText()).toMatch(/new-onboarding = "test"\s+2/);
+      expect(inspector.events().find((e) => e.event === '$feature_flag_called')?.exposure).toEqual({ flag: 'new-onboarding', value: 'test' });
     } finally {
       await page.close();
       await inspector.close();

@@ -1,4 +1,5 @@
 // Compile-only: the generated clients are typed from their catalogs (checked by `npm run typecheck`).
+import { expectTypeOf } from 'vitest';
 import * as esim from '../../schema/clients/esim/index';
 import { trackCheckoutStart, trackOrderPaid, track, identify, group } from '../../schema/clients/storefront/index';
 
@@ -28,3 +29,28 @@ esim.track('app_opened', {});
 esim.trackAppOpened({ screen: 'home' });
 // @ts-expect-error an event with a required property still needs it
 esim.track('user_signup');
+
+// Flags in a generated client (tformance declares a boolean flag and a multivariate one with a payload).
+
+import * as tformance from '../../schema/clients/tformance/index';
+
+void tformance.init({ flags: { bootstrap: { distinctID: 'user_1', featureFlags: { 'onboarding-flow': 'guided' }, featureFlagPayloads: {} } } });
+expectTypeOf(tformance.flags.get('onboarding-flow')).toEqualTypeOf<'control' | 'guided'>();
+expectTypeOf(tformance.flags.get('ai-insights-panel')).toEqualTypeOf<boolean>();
+expectTypeOf(tformance.flags.isEnabled('ai-insights-panel')).toEqualTypeOf<boolean>();
+expectTypeOf(tformance.flags.payload('onboarding-flow')).toEqualTypeOf<{ steps: Array<'github' | 'jira' | 'slack'>; skippable: boolean } | undefined>();
+expectTypeOf(tformance.flags.payload('ai-insights-panel')).toEqualTypeOf<undefined>();
+expectTypeOf(tformance.flags.subscribe(() => {})).toEqualTypeOf<() => void>();
+if (tformance.flags.get('onboarding-flow') === 'guided') {
+  // @ts-expect-error a variant the flag does not have
+} else if (tformance.flags.get('onboarding-flow') === 'guidde') {
+}
+// @ts-expect-error a flag key the catalog does not have
+tformance.flags.get('ai-insights');
+// @ts-expect-error a flag key the catalog does not have
+tformance.flags.payload('onboarding');
+// @ts-expect-error the bootstrap has posthog-js's shape
+void tformance.init({ flags: { bootstrap: { featureFlags: 'guided' } } });
+// A client of a catalog without flags has none.
+// @ts-expect-error the esim catalog declares no flags
+esim.flags;

@@ -302,13 +302,26 @@ export interface Groups {
   };
 }
 
+/** The feature flags of the tformance catalog: each flag's value and payload. */
+export interface Flags {
+  /** The AI adoption insights panel on the team dashboard */
+  "ai-insights-panel": { value: boolean; payload: never };
+  /** Which onboarding the team gets: the current one, or a guided flow that connects integrations step by step */
+  "onboarding-flow": { value: "control" | "guided"; payload: {
+    /** Integrations to connect, in order */
+    steps: Array<"github" | "jira" | "slack">;
+    /** Whether a step may be skipped */
+    skippable: boolean;
+  } };
+}
+
 /**
  * The tformance catalog without zod: each event's properties are checked by a validator compiled
  * from its JSON Schema, enforcing the same rules as the zod schema. init() calls this once the
  * runtime is there; on its own: `compileCatalog({ compileJsonSchema, defineCompiledCatalog })` from 'trackplan'.
  */
-export function compileCatalog({ compileJsonSchema, defineCompiledCatalog }: CatalogCompiler) {
-  return defineCompiledCatalog<Events, Person, Groups>({
+export function compileCatalog({ compileJsonSchema, defineCompiledCatalog, compileFlagPayload }: CatalogCompiler) {
+  return defineCompiledCatalog<Events, Person, Groups, Flags>({
     name: "tformance",
     version: 1,
     events: {
@@ -341,6 +354,10 @@ export function compileCatalog({ compileJsonSchema, defineCompiledCatalog }: Cat
     },
     person: compileJsonSchema({"type":"object","properties":{"role":{"type":"string","enum":["admin","member"]},"teams_count":{"type":"integer","minimum":0,"maximum":9007199254740991},"signup_source":{"type":"string","enum":["github","email","invite"]},"has_connected_github":{"type":"boolean"},"has_connected_jira":{"type":"boolean"},"has_connected_slack":{"type":"boolean"}},"additionalProperties":false}),
     groups: { "team": compileJsonSchema({"type":"object","properties":{"plan":{"type":"string","enum":["trial","starter","pro"]},"onboarding_complete":{"type":"boolean"},"repos_tracked":{"type":"integer","minimum":0,"maximum":9007199254740991},"total_prs":{"type":"integer","minimum":0,"maximum":9007199254740991},"ai_adoption_rate":{"type":"number","minimum":0,"maximum":100}},"additionalProperties":false}) },
+    flags: {
+      "ai-insights-panel": {"default":false},
+      "onboarding-flow": {"variants":["control","guided"],"default":"control","payload":{ "guided": compileFlagPayload({"type":"object","properties":{"steps":{"minItems":1,"type":"array","items":{"type":"string","enum":["github","jira","slack"]}},"skippable":{"type":"boolean"}},"required":["steps","skippable"]}) }},
+    },
   });
 }
 
@@ -350,9 +367,10 @@ type Tracker = ReturnType<typeof createTracker<Catalog>>;
 
 // One tracker, made by init(); calls made before it exists wait (at most 1000; the oldest beyond that
 // are dropped and counted in stats() as client_queue_overflow) and run then.
-const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);
+// Each flag's default and variants: the browser reads init()'s flags.bootstrap with them before the runtime loads.
+const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog, {"ai-insights-panel":{"default":false},"onboarding-flow":{"default":"control","variants":["control","guided"]}});
 
-export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats } = client;
+export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats, flags } = client;
 
 /**
  * A user signed up

@@ -45,7 +45,24 @@ export function exportInsights(catalog: LoadedCatalog, options: Omit<ExportOptio
     const smoothed = options.movingAverageDays ? movingAverage(exported, options.movingAverageDays, full) : undefined;
     if (smoothed) out.push(smoothed);
   }
-  return out;
+  return withUniqueNames(out);
+}
+
+/**
+ * Insights are upserted by name, so names must be unique: a metric named like a funnel gets
+ * " (metric)"; any other clash is refused rather than one insight overwriting the other.
+ */
+function withUniqueNames(exported: Exported[]): Exported[] {
+  const funnelNames = new Set(exported.flatMap((e) => ('insight' in e && e.type === 'funnel' ? [e.insight.name] : [])));
+  const seen = new Map<string, string>();
+  for (const e of exported) {
+    if (!('insight' in e)) continue;
+    if (e.type === 'metric' && funnelNames.has(e.insight.name)) e.insight.name = `${e.insight.name} (metric)`;
+    const other = seen.get(e.insight.name);
+    if (other) throw new Error(`[trackplan] [export] ${other} and ${e.type} "${e.key}" would both be the insight "${e.insight.name}" (insights are upserted by name); rename one of them in the catalog.`);
+    seen.set(e.insight.name, `${e.type} "${e.key}"`);
+  }
+  return exported;
 }
 
 /** Whether any funnel or metric counts organizations (and so needs the organization group index). */
