@@ -4,6 +4,7 @@
  * node's JSON pointer: it never drops a constraint silently.
  */
 import type { SchemaNode } from './types';
+import { REFINEMENT_KEYWORD } from '../../core/json-schema';
 
 /** A construct the importer will not map: the unit is left out and the report names `where`. */
 export class Refusal extends Error {
@@ -330,7 +331,7 @@ function objectRefinements(node: SchemaNode, pointer: string): string {
 }
 
 /** Marks a refinement whose rule the schema also states (so `trackplan generate` can export it). */
-export const REFINEMENT_STATED = "'x-trackplan-refinement': 'in-schema'";
+export const REFINEMENT_STATED = `${literal(REFINEMENT_KEYWORD)}: 'in-schema'`;
 
 /**
  * `.meta()` with the JSON Schema keywords a refinement checks: zod cannot write a `.refine()` as JSON
