@@ -54,6 +54,21 @@ function namingFindings(names: string[], rule: 'snake' | 'dotted' | 'snake-or-do
   return findings;
 }
 
+/**
+ * Under `naming.events: 'any'` (wire names, as `trackplan import` writes) the plan is already in use
+ * downstream: the GA4 destination fits each event at run time (renames, drops what GA4 refuses) and
+ * reports every rewrite as a violation, so what GA4 would change is a warning, not an error.
+ */
+const GA4_AT_RUN_TIME = 'the GA4 destination does this at run time and reports each change (onViolation, kind destination_rewrite); route the event away from GA4 with destinations to silence it';
+
+/** Keywords that say nothing about a value's type. */
+const UNTYPED = new Set(['description', 'title', 'examples', 'default', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
+
+/** Whether a property's schema says anything about its values (`{}`, z.unknown(), says nothing). */
+function statesType(schema: JsonSchema): boolean {
+  return Object.keys(schema).some((keyword) => !UNTYPED.has(keyword) && !keyword.startsWith('x-'));
+}
+
 function lastWord(name: string): string {
   return name.split(/[._]/).at(-1) ?? name;
 }
@@ -138,10 +153,18 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
       else if (child.description === IMPORTED_PROPERTY_DESCRIPTION_PLACEHOLDER)
         findings.push({ severity: 'warning', rule: 'docs/placeholder', event: name, property: key, message: `property "${key}" was imported without a description (placeholder)`, fix: `replace the placeholder in .describe() of ${key}` });
       const type = JSON.stringify({ type: child.type, enum: child.enum, items: (child.items as JsonSchema | undefined)?.type, anyOf: child.anyOf?.map((a) => a.type) });
-      const earlier = seen.get(key);
+      // A property that states no type (z.unknown(), or an imported variant's key, checked by the variants) conflicts with none.
+      const earlier = statesType(child) ? seen.get(key) : undefined;
       if (earlier && earlier.type !== type)
-        findings.push({ severity: 'error', rule: 'consistency/type', event: name, property: key, message: `"${key}" has a different type here than in "${earlier.event}"`, fix: `define ${key} once and reuse the same zod schema in both events` });
-      else if (!earlier) seen.set(key, { type, description: child.description, event: name });
+        findings.push({
+          severity: nameSeverity,
+          rule: 'consistency/type',
+          event: name,
+          property: key,
+          message: `"${key}" has a different type here than in "${earlier.event}"${wireNames ? ' (the plan sends both already: naming.events \'any\')' : ''}`,
+          fix: wireNames ? `give ${key} one type in a new version of one of the events, or rename it there; data already sent keeps both types` : `define ${key} once and reuse the same zod schema in both events`,
+        });
+      else if (!earlier && statesType(child)) seen.set(key, { type, description: child.description, event: name });
       if (key.startsWith('$') && !KNOWN_POSTHOG.has(key))
         findings.push({ severity: 'error', rule: 'posthog/reserved', event: name, property: key, message: `"${key}" starts with "$", which PostHog reserves for its own properties`, fix: 'drop the "$" prefix' });
       const piiAllowed = event.piiAllow.includes(key);
@@ -152,11 +175,11 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
     if (toGa4) {
       const mapped = ga4EventName(name);
       for (const rewrite of mapped.rewrites)
-        if (rewrite.rule !== 'name_mapped') findings.push({ severity: nameSeverity, rule: `ga4/${rewrite.rule}`, event: name, message: rewrite.detail, fix: wireNames ? 'the tracker does this at run time and reports it; route the event away from GA4 with destinations to silence it' : 'rename the event, or route it away from GA4 with destinations' });
+        if (rewrite.rule !== 'name_mapped') findings.push({ severity: nameSeverity, rule: `ga4/${rewrite.rule}`, event: name, message: rewrite.detail, fix: wireNames ? GA4_AT_RUN_TIME : 'rename the event, or route it away from GA4 with destinations' });
       const params = Object.keys(schema.properties ?? {});
-      if (params.length > GA4_LIMITS.params) findings.push({ severity: 'error', rule: 'ga4/too_many_params', event: name, message: `${params.length} properties; GA4 takes ${GA4_LIMITS.params}`, fix: 'trim the event or route it away from GA4' });
+      if (params.length > GA4_LIMITS.params) findings.push({ severity: nameSeverity, rule: 'ga4/too_many_params', event: name, message: `${params.length} properties; GA4 takes ${GA4_LIMITS.params}`, fix: wireNames ? GA4_AT_RUN_TIME : 'trim the event or route it away from GA4' });
       for (const rewrite of ga4Params(Object.fromEntries(params.map((p) => [p, 0]))).rewrites)
-        if (rewrite.rule !== 'name_mapped' && rewrite.rule !== 'too_many_params') findings.push({ severity: 'error', rule: `ga4/${rewrite.rule}`, event: name, property: rewrite.path, message: rewrite.detail, fix: 'rename the property' });
+        if (rewrite.rule !== 'name_mapped' && rewrite.rule !== 'too_many_params') findings.push({ severity: nameSeverity, rule: `ga4/${rewrite.rule}`, event: name, property: rewrite.path, message: rewrite.detail, fix: wireNames ? GA4_AT_RUN_TIME : 'rename the property' });
       if (mapped.name) {
         const other = names.find((n) => n !== name && ga4EventName(n).name === mapped.name && (!plan.events[n].destinations || plan.events[n].destinations!.includes('ga4')));
         if (other && other < name) findings.push({ severity: nameSeverity, rule: 'ga4/collision', event: name, message: `"${name}" and "${other}" both become "${mapped.name}" in GA4`, fix: 'rename one of them' });

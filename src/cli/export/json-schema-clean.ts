@@ -1,5 +1,5 @@
 /** zod's JSON Schema, written back the way plans write it: what a re-import reads as the same catalog. */
-import type { JsonSchema } from '../../core/json-schema';
+import { REFINEMENT_KEYWORD, type JsonSchema } from '../../core/json-schema';
 
 const PLACEHOLDER = /^TODO: describe this (event|property) \(imported without a description\)$/;
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -17,6 +17,8 @@ export function cleanSchema(node: unknown): any {
   // zod adds its own pattern beside a format.
   if (out.format && out.pattern) delete out.pattern;
   if (typeof out.description === 'string' && PLACEHOLDER.test(out.description)) delete out.description;
+  // The catalog's note that a refinement's rule is stated beside it: trackplan's, not the plan's.
+  delete out[REFINEMENT_KEYWORD];
   // A union of bare types (zod's union of primitives, nullable or not) is one type list in plans.
   if (Array.isArray(out.anyOf)) {
     const bare = (s: any): string[] | undefined =>

@@ -2,7 +2,7 @@
 import { isSensitiveKey } from '../../core/guards';
 import type { ImportReport } from './report';
 import type { ImportedUnit, SchemaNode } from './types';
-import { Refusal, objectSource, pointerJoin, resolvePointer, zodFor, type WriteContext } from './zod-source';
+import { REFINEMENT_STATED, Refusal, objectSource, pointerJoin, resolvePointer, zodFor, type WriteContext } from './zod-source';
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const literal = (v: unknown) => JSON.stringify(v);
@@ -92,7 +92,7 @@ function propertiesOf(units: ImportedUnit[], indent: string, report: ImportRepor
   const inner = `${indent}  `;
   const shape = keys.length ? `{\n${keys.map((k) => `${inner}${literal(k)}: z.unknown().optional().describe(${PROPERTY_PLACEHOLDER}),`).join('\n')}\n${indent}}` : '{}';
   const union = written.length === 1 ? written[0].union : `z.union([${written.map((w) => w.union).join(', ')}])`;
-  return { source: `${open ? 'z.looseObject' : 'z.strictObject'}(${shape}).superRefine(matches(${union}))`, open, keys };
+  return { source: `matching(${open ? 'z.looseObject' : 'z.strictObject'}(${shape}), ${union})`, open, keys };
 }
 
 export interface CatalogOptions {
@@ -131,7 +131,7 @@ export function writeCatalog(units: ImportedUnit[], options: CatalogOptions, rep
       report.refused(unit.schema?.file ?? unit.file ?? file, name, error.where, error.message);
       continue;
     }
-    if (properties.source.includes('matches(')) usesMatches = true;
+    if (properties.source.includes('matching(')) usesMatches = true;
     const descriptions = [...new Set(keptUnits.map((u) => u.description?.trim()).filter((d): d is string => !!d))];
     if (!descriptions.length) placeholders++;
     const version = kept[0].version?.catalog ?? 1;
@@ -161,7 +161,7 @@ export function writeCatalog(units: ImportedUnit[], options: CatalogOptions, rep
       if (list.length > 1) report.note(file, name, `${kind === 'person' ? 'identify traits' : 'group traits'} defined ${list.length} times: imported as one schema that accepts what either accepts`);
       try {
         const written = propertiesOf(list, kind === 'person' ? '  ' : '    ', report);
-        if (written.source.includes('matches(')) usesMatches = true;
+        if (written.source.includes('matching(')) usesMatches = true;
         out.set(name, written.source);
         report.imported(file, kind === 'person' ? 'person (identify traits)' : `groups.${name}`);
       } catch (error) {
@@ -186,10 +186,18 @@ export function writeCatalog(units: ImportedUnit[], options: CatalogOptions, rep
     '',
     ...(usesMatches
       ? [
-          '/** Checks the whole object against the source\'s alternatives (variants, or an event defined twice). */',
-          'const matches = (alternatives: z.ZodType) => (value: unknown, ctx: z.RefinementCtx) => {',
-          '  const result = alternatives.safeParse(value);',
-          "  if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) });",
+          '/**',
+          ' * The object checked against the source\'s alternatives (variants, or an event defined twice), which',
+          ' * are stated as JSON Schema too, so the client `trackplan generate` writes checks them as well.',
+          ' */',
+          'const matching = <T extends z.ZodType>(object: T, alternatives: z.ZodType): T => {',
+          "  const { $schema: _, ...stated } = z.toJSONSchema(alternatives, { io: 'input' });",
+          '  return object',
+          '    .superRefine((value, ctx) => {',
+          '      const result = alternatives.safeParse(value);',
+          "      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) });",
+          '    })',
+          `    .meta({ allOf: [stated], ${REFINEMENT_STATED} });`,
           '};',
           '',
         ]

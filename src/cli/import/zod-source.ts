@@ -4,6 +4,7 @@
  * node's JSON pointer: it never drops a constraint silently.
  */
 import type { SchemaNode } from './types';
+import { REFINEMENT_KEYWORD } from '../../core/json-schema';
 
 /** A construct the importer will not map: the unit is left out and the report names `where`. */
 export class Refusal extends Error {
@@ -268,7 +269,7 @@ function arraySource(node: SchemaNode, pointer: string, ctx: WriteContext): stri
   let source = `z.array(${node.items === undefined ? 'z.unknown()' : zodFor(node.items, pointerJoin(pointer, 'items'), ctx)})`;
   if (node.minItems !== undefined) source += `.min(${num(node.minItems, pointer, 'minItems')})`;
   if (node.maxItems !== undefined) source += `.max(${num(node.maxItems, pointer, 'maxItems')})`;
-  if (node.uniqueItems === true) source += `.refine((items) => new Set(items.map((item) => JSON.stringify(item))).size === items.length, { message: 'items must be unique' })`;
+  if (node.uniqueItems === true) source += `.refine((items) => new Set(items.map((item) => JSON.stringify(item))).size === items.length, { message: 'items must be unique' })${stated({ uniqueItems: true })}`;
   return source;
 }
 
@@ -311,14 +312,33 @@ export function objectSource(node: SchemaNode, pointer: string, ctx: WriteContex
 
 function objectRefinements(node: SchemaNode, pointer: string): string {
   let source = '';
-  if (node.minProperties !== undefined) source += `.refine((value) => Object.keys(value).length >= ${num(node.minProperties, pointer, 'minProperties')}, { message: 'needs at least ${node.minProperties} propert${node.minProperties === 1 ? 'y' : 'ies'}' })`;
-  if (node.maxProperties !== undefined) source += `.refine((value) => Object.keys(value).length <= ${num(node.maxProperties, pointer, 'maxProperties')}, { message: 'allows at most ${node.maxProperties} properties' })`;
+  const rules: Record<string, unknown> = {};
+  if (node.minProperties !== undefined) {
+    rules.minProperties = num(node.minProperties, pointer, 'minProperties');
+    source += `.refine((value) => Object.keys(value).length >= ${rules.minProperties}, { message: 'needs at least ${node.minProperties} propert${node.minProperties === 1 ? 'y' : 'ies'}' })`;
+  }
+  if (node.maxProperties !== undefined) {
+    rules.maxProperties = num(node.maxProperties, pointer, 'maxProperties');
+    source += `.refine((value) => Object.keys(value).length <= ${rules.maxProperties}, { message: 'allows at most ${node.maxProperties} properties' })`;
+  }
   const dependencies: Record<string, unknown> = { ...(node.dependentRequired ?? {}), ...(node.dependencies ?? {}) };
   for (const [key, needs] of Object.entries(dependencies)) {
     if (!Array.isArray(needs)) throw new Refusal(pointerJoin(pointer, 'dependencies', key), 'schema dependencies are not supported (only lists of required names)');
+    rules.dependentRequired = { ...(rules.dependentRequired as object), [key]: needs };
     source += `.refine((value) => !(${literal(key)} in value) || ${literal(needs)}.every((name) => name in value), { message: ${literal(`${key} needs ${needs.join(', ')}`)} })`;
   }
-  return source;
+  return source && `${source}${stated(rules)}`;
+}
+
+/** Marks a refinement whose rule the schema also states (so `trackplan generate` can export it). */
+export const REFINEMENT_STATED = `${literal(REFINEMENT_KEYWORD)}: 'in-schema'`;
+
+/**
+ * `.meta()` with the JSON Schema keywords a refinement checks: zod cannot write a `.refine()` as JSON
+ * Schema, so without them the generated client's compiled validator would accept what the catalog rejects.
+ */
+function stated(rules: Record<string, unknown>): string {
+  return `.meta({ ${Object.entries(rules).map(([k, v]) => `${k}: ${JSON.stringify(v)}, `).join('')}${REFINEMENT_STATED} })`;
 }
 
 // ---- allOf ----------------------------------------------------------------------------------
@@ -445,7 +465,7 @@ function variants(node: SchemaNode, pointer: string, ctx: WriteContext): string 
   const restSource = zodFor(baseDiscriminator, pointerJoin(pointer, 'properties', discriminator), ctx);
   const otherwise = branch(negatives[0]?.then, true, negatives[0]?.pointer ?? pointer).replace(
     new RegExp(`${escapeRegExp(literal(discriminator))}: z\\.unknown\\(\\),`),
-    `${literal(discriminator)}: ${restSource}.refine((value) => !${literal(listed)}.includes(value as never), { message: ${literal(`matches a listed case of ${discriminator}`)} }),`,
+    `${literal(discriminator)}: ${restSource}.refine((value) => !${literal(listed)}.includes(value as never), { message: ${literal(`matches a listed case of ${discriminator}`)} })${stated({ not: { enum: listed } })},`,
   );
   return `z.union([${[...members, otherwise].join(', ')}])`;
 }

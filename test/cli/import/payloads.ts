@@ -121,6 +121,8 @@ export function candidates(schema: unknown, root: unknown): unknown[] {
       out.push({ ...base, [key]: [] });
       out.push({ ...base, [key]: [null] });
       out.push({ ...base, [key]: [{ __in_array__: 1 }] });
+      // Twice the same item: uniqueItems (a zod refinement, stated to the generated client as JSON Schema).
+      if ((base[key] as unknown[]).length) out.push({ ...base, [key]: [...(base[key] as unknown[]), (base[key] as unknown[])[0]] });
     }
   }
   return out;

@@ -29,7 +29,19 @@ const root = new URL('../../../', import.meta.url).pathname;
 
 /** Loads a written catalog module with `trackplan` resolved to this checkout's sources (no build needed). */
 export async function loadImported(file: string): Promise<any> {
-  const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false, alias: { trackplan: join(root, 'src/index.ts') } });
-  const module = (await jiti.import(file)) as { default: unknown };
+  const module = (await jiti().import(file)) as { default: unknown };
   return module.default ?? module;
+}
+
+/** Loads a generated client module (`trackplan generate`'s index.ts), `trackplan/client` resolved to this checkout's sources too. */
+export async function loadGeneratedClient(file: string): Promise<any> {
+  return jiti().import(file);
+}
+
+function jiti() {
+  return createJiti(import.meta.url, {
+    interopDefault: true,
+    moduleCache: false,
+    alias: { 'trackplan/client': join(root, 'src/client/index.ts'), trackplan: join(root, 'src/index.ts') },
+  });
 }
