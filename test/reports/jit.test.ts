@@ -7,7 +7,7 @@ import { funnel, metric } from '../../src/reports/index';
 import { postgresUrl } from '../helpers/postgres';
 
 // PostgreSQL compiles the report queries with LLVM (their estimated cost is far above
-// jit_above_cost); on 1M events that took longer than the query. Reports run with jit off and
+// jit_above_cost); on 1M events that added 60-85 % to the query time. Reports run with jit off and
 // give the connection its own setting back. Observed through a view whose rows report the
 // session's `jit` as notices while the report reads them.
 const catalog = defineCatalog({
