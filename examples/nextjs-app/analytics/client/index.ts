@@ -36,21 +36,30 @@ export interface Groups {
 
 }
 
+/** The feature flags of the nextshop catalog: each flag's value and payload. */
+export interface Flags {
+  /** The redesigned checkout */
+  "new-checkout": { value: "control" | "test"; payload: never };
+}
+
 /**
  * The nextshop catalog without zod: each event's properties are checked by a validator compiled
  * from its JSON Schema, enforcing the same rules as the zod schema. init() calls this once the
  * runtime is there; on its own: `compileCatalog({ compileJsonSchema, defineCompiledCatalog })` from 'trackplan'.
  */
 export function compileCatalog({ compileJsonSchema, defineCompiledCatalog }: CatalogCompiler) {
-  return defineCompiledCatalog<Events, Person, Groups>({
+  return defineCompiledCatalog<Events, Person, Groups, Flags>({
     name: "nextshop",
     version: 1,
     events: {
-      "signup_page_viewed": { ...{"name":"signup_page_viewed","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{}}) },
-      "cta.clicked": { ...{"name":"cta.clicked","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"button":{"type":"string","enum":["signup","pricing"]},"note":{"type":"string","maxLength":200}},"required":["button"]}) },
-      "order.paid": { ...{"name":"order.paid","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"order_id":{"type":"string","minLength":1,"maxLength":64},"amount":{"type":"number","minimum":0},"currency":{"type":"string","minLength":3,"maxLength":3},"via":{"type":"string","enum":["route","action"]}},"required":["order_id","amount","currency","via"]}) },
+      "signup_page_viewed": { ...{"name":"signup_page_viewed","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{},"additionalProperties":false}) },
+      "cta.clicked": { ...{"name":"cta.clicked","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"button":{"type":"string","enum":["signup","pricing"]},"note":{"type":"string","maxLength":200}},"required":["button"],"additionalProperties":false}) },
+      "order.paid": { ...{"name":"order.paid","description":"","version":1,"piiAllow":[]}, validate: compileJsonSchema({"type":"object","properties":{"order_id":{"type":"string","minLength":1,"maxLength":64},"amount":{"type":"number","minimum":0},"currency":{"type":"string","minLength":3,"maxLength":3},"via":{"type":"string","enum":["route","action"]}},"required":["order_id","amount","currency","via"],"additionalProperties":false}) },
     },
     groups: { },
+    flags: {
+      "new-checkout": {"variants":["control","test"],"default":"control"},
+    },
   });
 }
 
@@ -60,9 +69,10 @@ type Tracker = ReturnType<typeof createTracker<Catalog>>;
 
 // One tracker, made by init(); calls made before it exists wait (at most 1000; the oldest beyond that
 // are dropped and counted in stats() as client_queue_overflow) and run then.
-const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog);
+// Each flag's default and variants: the browser reads init()'s flags.bootstrap with them before the runtime loads.
+const client = createGeneratedClient<Catalog, Tracker, Options>(compileCatalog, {"new-checkout":{"default":"control","variants":["control","test"]}});
 
-export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats } = client;
+export const { init, track, identify, alias, group, reset, optOut, optIn, isOptedOut, flush, shutdown, stats, flags } = client;
 
 /**
  * The sign-up call to action was shown
