@@ -2,6 +2,7 @@ import { IMPORTED_DESCRIPTION_PLACEHOLDER, IMPORTED_PROPERTY_DESCRIPTION_PLACEHO
 import type { JsonSchema } from '../core/json-schema';
 import { isSensitiveKey } from '../core/guards';
 import { GA4_LIMITS, ga4EventName, ga4Params } from '../destinations/_shared/ga4-rules';
+import { ENVELOPE_PROPERTY_KEYS } from '../destinations/_shared/posthog-payload';
 import type { CatalogJson } from './load-catalog';
 import type { EventRef } from '../core/event-ref';
 import { metricEvents } from '../core/metrics';
@@ -167,6 +168,8 @@ export function checkCatalog(plan: CatalogJson): Finding[] {
       else if (!earlier && statesType(child)) seen.set(key, { type, description: child.description, event: name });
       if (key.startsWith('$') && !KNOWN_POSTHOG.has(key))
         findings.push({ severity: 'error', rule: 'posthog/reserved', event: name, property: key, message: `"${key}" starts with "$", which PostHog reserves for its own properties`, fix: 'drop the "$" prefix' });
+      if (ENVELOPE_PROPERTY_KEYS.includes(key))
+        findings.push({ severity: nameSeverity, rule: 'posthog/envelope', event: name, property: key, message: `"${key}" is an envelope field trackplan writes beside the properties PostHog gets: this property would be overwritten there`, fix: `rename it (e.g. "${name.split(/[._ ]/)[0].toLowerCase()}_${key}")` });
       const piiAllowed = event.piiAllow.includes(key);
       if (!piiAllowed && (isSensitiveKey(key) || PII_FORMATS.has(String(child.format))))
         findings.push({ severity: 'error', rule: 'privacy/pii', event: name, property: key, message: `"${key}" invites personal data; the PII guard will redact it`, fix: `use an id instead, or list "${key}" in pii.allow if it must carry personal data` });

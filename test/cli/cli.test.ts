@@ -45,6 +45,7 @@ describe('trackplan CLI', () => {
       expect.arrayContaining([
         'privacy/pii signup_completed customer_email',
         'posthog/reserved signup_completed $plan',
+        'posthog/envelope signup_completed source',
         'naming/convention order.placed',
         'consistency/type order.placed plan',
         'ga4/reserved_prefix ga_session_started',

@@ -12,6 +12,9 @@ export interface PostHogEvent {
   uuid: string;
 }
 
+/** Envelope fields written beside an event's own properties for PostHog: a property of the same name is overwritten. */
+export const ENVELOPE_PROPERTY_KEYS: readonly string[] = ['schema_version', 'source', 'correlation_id', 'entity_type', 'entity_id'];
+
 /**
  * The properties PostHog gets for a tracked event: the event's own, plus the envelope fields that
  * are known, and revenue as `$revenue` (a number) + `currency`.
