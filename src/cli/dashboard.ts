@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { DASHBOARD_DEFAULT_PORT, startDashboard } from '../reports/dashboard';
 import { parseArgs, UsageError, type Io } from './args';
 import { loadCatalog } from './load-catalog';
+import { DB_OPTION_HELP, openDatabase } from './open-database';
 
 export const DASHBOARD_HELP = `trackplan dashboard --catalog <file> --db <postgres://… | pglite dir> [--table domain_event] [--port ${DASHBOARD_DEFAULT_PORT}]
 
@@ -9,19 +9,7 @@ The reports dashboard on 127.0.0.1: KPI cards with conversion ratios, a chart pe
 daily events and revenue with a per-day table, a projection panel, top values, a date range,
 event-type chips and an organization picker, read from the outbox table. The page loads nothing
 but its own server (chart.js is bundled in); only http://127.0.0.1:<port> (or localhost) may read it.
---db is a PostgreSQL URL (postgres:// or postgresql://) or a PGlite data directory. Ctrl-C to stop.`;
-
-/** A pg Pool for a URL, else a PGlite instance on that directory (both optional peers, loaded on demand). */
-async function openDatabase(target: string, cwd: string): Promise<{ db: unknown; close(): Promise<void> }> {
-  if (/^postgres(ql)?:\/\//i.test(target)) {
-    const pg = (await import('pg')).default;
-    const pool = new pg.Pool({ connectionString: target, max: 4 });
-    return { db: pool, close: () => pool.end() };
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(resolve(cwd, target));
-  return { db, close: () => db.close() };
-}
+${DB_OPTION_HELP} Ctrl-C to stop.`;
 
 export async function dashboardCommand(argv: string[], io: Io): Promise<number> {
   const { positionals, flags } = parseArgs(argv, { flags: ['catalog', 'db', 'table', 'port'] });

@@ -43,7 +43,7 @@ describe('trackplan dispatch', () => {
 
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['dispatch', '--catalog', 'test/fixtures/storefront-catalog.ts', '--pglite', dir, '--once'], { out: (t) => out.push(t), err: (t) => err.push(t), cwd: process.cwd() });
+    const code = await main(['dispatch', '--catalog', 'test/fixtures/storefront-catalog.ts', '--db', dir, '--once'], { out: (t) => out.push(t), err: (t) => err.push(t), cwd: process.cwd() });
 
     expect({ code, err }).toEqual({ code: 0, err: [expect.stringMatching(/^\[trackplan\] \[outbox\] violation \[checkout\.start\] row \d+ invalid_properties at subtotal: .* \(delivered\)$/)] });
     expect(JSON.parse(out.join(''))).toEqual({
@@ -52,5 +52,12 @@ describe('trackplan dispatch', () => {
       stats: { tracked: 2, dropped: {}, violations: 1, redactions: 0, destinations: { webhook: { routed: 2, delivered: 2, dropped: {}, pending: 0 } } },
     });
     expect(receiver.webhookEvents().map((e) => e.uuid).sort()).toEqual([good, retyped].sort());
+  });
+
+  it('--db names the database as the dashboard does; without it, exit 2 saying so', async () => {
+    const err: string[] = [];
+    const code = await main(['dispatch', '--catalog', 'test/fixtures/storefront-catalog.ts', '--once'], { out: () => {}, err: (t) => err.push(t), cwd: process.cwd() });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/dispatch needs --catalog and --db <postgres url \| pglite dir>/);
   });
 });
