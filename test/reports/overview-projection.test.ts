@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TrackplanConfigError } from '../../src/core/errors';
 import { overview } from '../../src/reports/overview';
 import { projection } from '../../src/reports/projection';
-import { freshTable, outboxDrivers, useOutboxSuite } from '../helpers/outbox-drivers';
-import { generateEvents, inRange, insertEvents, revenueOfSeeded, seededCatalog, type SeededEvent } from './seeded-events';
+import { outboxDrivers, useOutboxSuite } from '../helpers/outbox-drivers';
+import { generateEvents, inRange, revenueOfSeeded, seededCatalog, seededTable, type SeededEvent } from './seeded-events';
 
 const END = new Date('2026-03-31T18:00:00Z');
 const events = generateEvents(4000, 45, END);
@@ -48,13 +48,7 @@ function daily(pick: (e: SeededEvent) => [string, number] | undefined, first: st
 
 describe.each(outboxDrivers())('overview() and projection() on %s', (_name, open) => {
   const suite = useOutboxSuite(open);
-  const table = freshTable();
-  let seeded = false;
-  async function db() {
-    if (!seeded) await insertEvents(suite.driver.db, table, events);
-    seeded = true;
-    return suite.driver.db;
-  }
+  const { table, db } = seededTable(suite, events);
 
   it('overview: counts, revenue and the top plans by revenue agree with brute force, per tenant too', async () => {
     const from = new Date('2026-03-03T10:00:00Z');

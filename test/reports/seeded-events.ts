@@ -3,6 +3,7 @@
  * some malformed amounts), inserted in bulk, and brute-force reports computed from the same rows
  * in plain JavaScript: the independent implementation the SQL is checked against.
  */
+import { freshTable } from '../helpers/outbox-drivers';
 import { toSqlDatabase, quoteTable } from '../../src/outbox/sql';
 import { migrationStatements } from '../../src/outbox/schema-sql';
 
@@ -95,3 +96,18 @@ export function revenueOfSeeded(e: SeededEvent): { amount: number; currency: str
 }
 
 export const inRange = (e: SeededEvent, from: Date, to: Date, org?: string) => e.occurredAt >= from && e.occurredAt <= to && (org === undefined || e.organizationId === org);
+
+/** A fresh table in the suite's database, seeded with `events` on first use (each test reads it, none writes). */
+export function seededTable(suite: { driver: { db: unknown } }, events: SeededEvent[]): { table: string; db(): Promise<unknown> } {
+  const table = freshTable();
+  let seeded = false;
+  return {
+    table,
+    async db() {
+      if (!seeded) await insertEvents(suite.driver.db, table, events);
+      seeded = true;
+      return suite.driver.db;
+    },
+  };
+}
+

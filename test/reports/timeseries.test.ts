@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { timeseries } from '../../src/reports/timeseries';
-import { freshTable, outboxDrivers, useOutboxSuite } from '../helpers/outbox-drivers';
-import { generateEvents, inRange, insertEvents, revenueOfSeeded, seededCatalog, type SeededEvent } from './seeded-events';
+import { outboxDrivers, useOutboxSuite } from '../helpers/outbox-drivers';
+import { generateEvents, inRange, revenueOfSeeded, seededCatalog, seededTable, type SeededEvent } from './seeded-events';
 
 const END = new Date('2026-03-31T18:00:00Z');
 const events = generateEvents(4000, 45, END);
@@ -22,13 +22,7 @@ function bruteForce(all: SeededEvent[], from: Date, to: Date, options: { events?
 
 describe.each(outboxDrivers())('timeseries() on %s', (_name, open) => {
   const suite = useOutboxSuite(open);
-  const table = freshTable();
-  let seeded = false;
-  async function db() {
-    if (!seeded) await insertEvents(suite.driver.db, table, events);
-    seeded = true;
-    return suite.driver.db;
-  }
+  const { table, db } = seededTable(suite, events);
 
   it('agrees with a brute-force count per UTC day, event and currency, every day present', async () => {
     const from = new Date('2026-03-01T00:00:00Z');
