@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { foreignHostReason, isOwnOrigin } from './loopback-access';
 
 /** Where PostHog clients send events (posthog-js, posthog-node, older paths). */
 export const POSTHOG_PATHS = ['/batch', '/e', '/i/v0/e', '/capture', '/track', '/engage', '/s'];
@@ -30,11 +31,8 @@ export type AccessDecision = { allowed: true; headers: Record<string, string> } 
  * captured events answer only its own origin (or none: curl, navigation), without CORS headers.
  */
 export function decideAccess(port: number, path: string, headers: IncomingHttpHeaders): AccessDecision {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  // A browser leaves the default port out of Host and Origin.
-  if (port === 80) hosts.push('127.0.0.1', 'localhost', '[::1]');
-  const host = headers.host?.toLowerCase();
-  if (!host || !hosts.includes(host)) return { allowed: false, reason: `Host ${JSON.stringify(headers.host ?? '')} is not this inspector (use http://127.0.0.1:${port})` };
+  const foreign = foreignHostReason(port, headers, 'inspector');
+  if (foreign) return { allowed: false, reason: foreign };
   const origin = headers.origin;
   if (isCapturePath(path)) {
     return {
@@ -49,7 +47,7 @@ export function decideAccess(port: number, path: string, headers: IncomingHttpHe
       },
     };
   }
-  if (origin !== undefined && !hosts.map((own) => `http://${own}`).includes(origin.toLowerCase()))
+  if (!isOwnOrigin(port, origin))
     return { allowed: false, reason: `origin ${JSON.stringify(origin)} may only send events here (the capture paths), not read them` };
   return { allowed: true, headers: {} };
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TrackplanConfigError } from '../core/errors';
+import { foreignHostReason, isOwnOrigin } from '../node/loopback-access';
 import type { RuntimeCatalog } from '../core/types';
 import { dashboardScript } from './dashboard-assets';
 import { DASHBOARD_PAGE } from './dashboard-page';
@@ -40,12 +41,10 @@ const PAGE_HEADERS = {
  * No CORS headers: other sites' pages cannot read the reports.
  */
 export function dashboardAccess(port: number, headers: IncomingMessage['headers']): string | undefined {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  if (port === 80) hosts.push('127.0.0.1', 'localhost', '[::1]');
-  const host = headers.host?.toLowerCase();
-  if (!host || !hosts.includes(host)) return `Host ${JSON.stringify(headers.host ?? '')} is not this dashboard (use http://127.0.0.1:${port})`;
+  const foreign = foreignHostReason(port, headers, 'dashboard');
+  if (foreign) return foreign;
   const origin = headers.origin;
-  if (origin !== undefined && !hosts.map((own) => `http://${own}`).includes(origin.toLowerCase())) return `origin ${JSON.stringify(origin)} may not read this dashboard`;
+  if (!isOwnOrigin(port, origin)) return `origin ${JSON.stringify(origin)} may not read this dashboard`;
   const site = headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a ${site} request may not read this dashboard`;
   return undefined;
