@@ -5,6 +5,7 @@ import { createOutbox, toSqlDatabase } from '../../src/outbox/index';
 import { funnel, metric } from '../../src/reports/index';
 import { freshTable, outboxDrivers, useOutboxSuite } from '../helpers/outbox-drivers';
 import { referenceFunnel, referenceMetric, type Row } from './reference';
+import { random as prng } from './seeded-events';
 
 const catalog = defineCatalog({
   name: 'reports_test',
@@ -41,18 +42,6 @@ const T0 = Date.parse('2026-03-01T00:00:00Z');
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-
-/** mulberry32: a small seeded PRNG, so the generated data is the same on every run. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface GenRow { event: EventName; t: number; user: string | null; org: string | null; props: Record<string, unknown> }
 
